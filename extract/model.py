@@ -1,0 +1,228 @@
+"""The page and document model shared by every stage.
+
+Facts (what the PDF contains: words, ruling lines, text-quality counts) are kept
+apart from derivations (grids, tables, forms, output rows). The text-layer reader
+and the OCR reader both produce the same :class:`Page`, so every stage after
+``read`` is shared. Coordinates are PDF points with the origin at the top-left
+of the page (pdfplumber's convention); ``page_no`` is always 1-based.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+
+class PageKind(str, Enum):
+    """How a page's text can be had; the value is what the QA report prints."""
+
+    TEXT = "text"  # a trustworthy text layer
+    IMAGE = "image"  # no text layer, an image: OCR
+    GARBLED = "garbled"  # a text layer that lies (no ToUnicode, PUA, radicals): OCR or repair
+    BLANK = "blank"  # nothing on it
+
+
+class Status(str, Enum):
+    """``documents.status`` values, exactly as written."""
+
+    OK = "ok"
+    PARTIAL = "partial"
+    FAILED = "failed"
+
+
+@dataclass(slots=True)
+class Word:
+    """A run of glyphs on one line, or one OCR text box, with its box."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float = 0.0
+    conf: float = 1.0  # OCR confidence; 1.0 for the text layer
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass(slots=True)
+class Ruling:
+    """A horizontal or vertical ruling line (a table border)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def orientation(self) -> str:
+        return "h" if (self.x1 - self.x0) >= (self.bottom - self.top) else "v"
+
+
+@dataclass(slots=True)
+class PageFacts:
+    """Text-quality counts read once from the text layer; used to route the page."""
+
+    n_chars: int = 0  # glyphs in the text layer (watermark excluded)
+    n_cjk: int = 0  # CJK unified ideographs
+    n_bad: int = 0  # U+FFFD, private-use, control or (cid:N) glyphs
+    n_radicals: int = 0  # Kangxi radicals / CJK radicals supplement
+    n_watermark: int = 0  # rotated or light glyphs dropped as watermark
+    image_cover: float = 0.0  # share of the page area covered by images
+    rotation: int = 0  # /Rotate of the page
+
+
+@dataclass(slots=True)
+class Cell:
+    """One cell of a grid; merged cells span several rows/columns."""
+
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str = ""
+    conf: float = 1.0
+
+
+@dataclass(slots=True)
+class Grid:
+    """A ruled table region on one page, as a matrix of (possibly merged) cells."""
+
+    page_no: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    n_rows: int
+    n_cols: int
+    cells: list[Cell]
+    method: str = "text"
+
+    def matrix(self, fill_merged: bool = False) -> list[list[str]]:
+        """Row-major text matrix; merged cells fill every slot when ``fill_merged``."""
+        out = [["" for _ in range(self.n_cols)] for _ in range(self.n_rows)]
+        for c in self.cells:
+            for r in range(c.row, c.row + c.row_span):
+                for k in range(c.col, c.col + c.col_span):
+                    if fill_merged or (r == c.row and k == c.col):
+                        out[r][k] = c.text
+        return out
+
+    def cell_at(self, row: int, col: int) -> Cell | None:
+        for c in self.cells:
+            if c.row <= row < c.row + c.row_span and c.col <= col < c.col + c.col_span:
+                return c
+        return None
+
+
+@dataclass(slots=True)
+class Page:
+    """One page as every stage after ``read`` sees it."""
+
+    page_no: int
+    width: float
+    height: float
+    kind: PageKind = PageKind.TEXT
+    method: str = "text"  # text or ocr: where ``words`` came from
+    facts: PageFacts = field(default_factory=PageFacts)
+    words: list[Word] = field(default_factory=list)
+    rulings: list[Ruling] = field(default_factory=list)
+    grids: list[Grid] = field(default_factory=list)  # filled by the grid stage
+
+    def lines(self, y_tolerance: float = 2.5) -> list[list[Word]]:
+        """Words grouped into visual lines, top to bottom, each left to right."""
+        from extract.stages.layout import group_lines
+
+        return group_lines(self.words, y_tolerance)
+
+
+@dataclass(slots=True)
+class TableBlock:
+    """A budget table: one or more grids stitched across pages, with its header.
+
+    ``columns`` holds the header path of every column ("2025年预算数/基本支出");
+    ``body`` holds the text of each body row, one string per column.
+    """
+
+    title: str
+    table_key: str
+    table_no: int | None
+    unit_of_measure: str | None
+    page_first: int
+    page_last: int
+    columns: list[str]
+    body: list[list[str]]
+    body_pages: list[int] = field(default_factory=list)
+    sides: list[str | None] = field(default_factory=list)  # per column: 收入/支出/None
+    has_data: bool = True
+    method: str = "text"
+    bbox: tuple[float, float, float, float] | None = None  # on page_first, for the report
+    header_rows: int = 0
+
+
+@dataclass(slots=True)
+class Issue:
+    """Something that went wrong in one stage, kept as data (never a traceback)."""
+
+    stage: str
+    category: str
+    message: str
+    page_no: int | None = None
+
+
+@dataclass
+class Document:
+    """One input file, from ingest to write.
+
+    ``rows`` maps a data-contract table name (budget_lines, sections, projects …)
+    to its rows as plain dicts with the contract's column names; the write stage
+    turns them into Parquet and CSV.
+    """
+
+    doc_id: str
+    path: str  # relative to the input folder, as written to ``documents.path``
+    source: Path  # absolute path on disk
+    n_pages: int | None = None
+    status: Status = Status.OK
+    error: str | None = None
+    duplicate_of: str | None = None
+    unit_name: str | None = None
+    fiscal_year: int | None = None
+    doc_type: str = "unknown"
+    pages: list[Page] = field(default_factory=list)
+    tables: list[TableBlock] = field(default_factory=list)
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text_pages(self) -> int:
+        return sum(1 for p in self.pages if p.method == "text" and p.kind != PageKind.BLANK)
+
+    @property
+    def ocr_pages(self) -> int:
+        return sum(1 for p in self.pages if p.method == "ocr")
+
+    def add_issue(self, issue: Issue) -> None:
+        """Record an issue and demote the status (failed stays failed)."""
+        self.issues.append(issue)
+        if self.status == Status.OK:
+            self.status = Status.PARTIAL
+        if self.error is None:
+            self.error = f"{issue.stage}: {issue.message}"
+
+    def table_rows(self, name: str) -> list[dict[str, Any]]:
+        return self.rows.setdefault(name, [])

@@ -1,0 +1,129 @@
+"""Grid: ruling lines + words → ruled table grids with merged cells.
+
+Reads ``page.rulings`` and ``page.words``; fills ``page.grids``. Works the same
+for text-layer and OCR pages. The cell finder is pdfplumber's, used as pure
+functions (edges → intersections → cells → tables); what pdfplumber does not do
+and this module adds is the row/column lattice with spans (merged header cells
+keep one text and know which columns they cover), and tables drawn with
+horizontal rules only (columns from the words' x positions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pdfplumber import table as plumber_table
+
+from extract.model import Cell, Grid, Page, Ruling, Word
+from extract.stages.layout import words_text
+
+SNAP = 3.0  # points: rulings closer than this are one line
+#: A grid needs at least this many rows and columns to be a table.
+MIN_ROWS, MIN_COLS = 2, 2
+
+
+def find_grids(page: Page) -> list[Grid]:
+    """Every ruled grid on the page, top to bottom, with the words placed in cells."""
+    if not page.rulings:
+        return []
+    edges = [_edge(r) for r in close_open_grids(page.rulings)]
+    edges = plumber_table.merge_edges(edges, SNAP, SNAP, SNAP, SNAP)
+    inter = plumber_table.edges_to_intersections(edges, 1, 1)
+    cells = plumber_table.intersections_to_cells(inter)
+    grids = []
+    for group in plumber_table.cells_to_tables(cells):
+        grid = cells_to_grid(group, page.page_no)
+        if grid is not None and grid.n_rows >= MIN_ROWS and grid.n_cols >= MIN_COLS:
+            fill_cells(grid, page.words)
+            grids.append(grid)
+    grids.sort(key=lambda g: g.top)
+    return grids
+
+
+def close_open_grids(rulings: Sequence[Ruling]) -> list[Ruling]:
+    """Add the missing top or bottom border where several verticals end together.
+
+    A table continued over a page break is often printed without its top (or
+    bottom) border; pdfplumber only makes cells closed on four sides, so the first
+    row would be lost. Where two or more vertical rulings end at the same height
+    and no horizontal ruling runs there, draw one.
+    """
+    out = list(rulings)
+    verticals = [r for r in rulings if r.orientation == "v"]
+    horizontals = [r for r in rulings if r.orientation == "h"]
+    for end in ("top", "bottom"):
+        for y in _cluster([getattr(v, end) for v in verticals]):
+            ends = [v for v in verticals if abs(getattr(v, end) - y) <= SNAP]
+            if len(ends) < 2:
+                continue
+            x0, x1 = min(v.x0 for v in ends), max(v.x0 for v in ends)
+            covered = any(abs(h.top - y) <= SNAP and h.x0 <= x0 + SNAP and h.x1 >= x1 - SNAP for h in horizontals)
+            if not covered:
+                out.append(Ruling(x0, y, x1, y))
+    return out
+
+
+def _edge(r: Ruling) -> dict:
+    return {"x0": r.x0, "x1": r.x1, "top": r.top, "bottom": r.bottom, "width": r.x1 - r.x0,
+            "height": r.bottom - r.top, "orientation": r.orientation,
+            "object_type": "line"}
+
+
+def _cluster(values: Sequence[float], tol: float = SNAP) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def _index(edges: list[float], v: float) -> int:
+    best = min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+    return best
+
+
+def cells_to_grid(cells: Sequence[tuple[float, float, float, float]], page_no: int) -> Grid | None:
+    """Turn pdfplumber cell boxes (x0, top, x1, bottom) into a lattice with spans."""
+    if not cells:
+        return None
+    xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
+    ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
+    out: list[Cell] = []
+    seen: set[tuple[int, int]] = set()
+    for x0, top, x1, bottom in cells:
+        c0, c1 = _index(xs, x0), _index(xs, x1)
+        r0, r1 = _index(ys, top), _index(ys, bottom)
+        if c1 <= c0 or r1 <= r0 or (r0, c0) in seen:
+            continue
+        seen.add((r0, c0))
+        out.append(Cell(r0, c0, r1 - r0, c1 - c0, x0, top, x1, bottom))
+    out.sort(key=lambda c: (c.row, c.col))
+    return Grid(page_no, xs[0], ys[0], xs[-1], ys[-1], len(ys) - 1, len(xs) - 1, out)
+
+
+def fill_cells(grid: Grid, words: Sequence[Word]) -> None:
+    """Place each word in the cell holding its centre; cell text in reading order."""
+    buckets: dict[int, list[Word]] = {}
+    for w in words:
+        if not (grid.x0 - 1 <= w.xc <= grid.x1 + 1 and grid.top - 1 <= w.yc <= grid.bottom + 1):
+            continue
+        for i, c in enumerate(grid.cells):
+            if c.x0 - 0.5 <= w.xc <= c.x1 + 0.5 and c.top - 0.5 <= w.yc <= c.bottom + 0.5:
+                buckets.setdefault(i, []).append(w)
+                break
+    for i, ws in buckets.items():
+        cell = grid.cells[i]
+        cell.text = words_text(ws, y_tolerance=max(2.0, 0.4 * max(w.size for w in ws)))
+        cell.conf = min(w.conf for w in ws)
+
+
+def words_in_grids(page: Page) -> set[int]:
+    """Indexes of the page's words that lie inside one of its grids."""
+    inside: set[int] = set()
+    for i, w in enumerate(page.words):
+        for g in page.grids:
+            if g.x0 - 1 <= w.xc <= g.x1 + 1 and g.top - 1 <= w.yc <= g.bottom + 1:
+                inside.add(i)
+                break
+    return inside

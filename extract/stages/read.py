@@ -1,0 +1,327 @@
+"""Read: words with boxes and ruling lines from a page's text layer (pdfium).
+
+Reads a ``pypdfium2`` page; writes a :class:`Page` (words, rulings, facts, kind).
+pdfium is used rather than pdfminer because it reads a CJK page 10-15 times
+faster (measured on the real corpus: ~150 vs ~10 pages/s), which is what makes
+the 20 pages/s budget possible.
+
+What this stage removes, and why:
+- watermark glyphs: drawn at another angle than the page's text (the 35°
+  仅供内部审核 stamp; pdfplumber reports these as upright, so the text matrix is
+  the test), or in a light or transparent colour;
+- fake-bold glyphs: the same glyph printed twice at a small offset;
+- invisible text (render mode 3) is kept: it is an OCR layer someone already made.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from extract.model import Page, PageFacts, PageKind, Ruling, Word
+
+#: A path thinner than this (points) in one direction is a ruling line.
+RULING_MAX_THICKNESS = 3.0
+#: Ignore ruling fragments shorter than this (points): glyph strokes, ticks.
+RULING_MIN_LENGTH = 4.0
+#: Glyphs lighter than this on every channel (0-255) are watermark ink.
+LIGHT_INK = 175
+#: A glyph whose baseline angle differs from the page's by more than this is a watermark.
+WATERMARK_ANGLE_DEG = 8.0
+#: Page routing: a text layer with more than this share of bad glyphs is garbled.
+GARBLED_SHARE = 0.08
+#: A page without usable text whose images cover more than this share is a scan.
+SCAN_IMAGE_COVER = 0.3
+
+
+@dataclass(slots=True)
+class Glyph:
+    ch: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    angle: float
+    light: bool
+    bad: bool
+
+
+def read_page(pdf_page: pdfium.PdfPage, page_no: int) -> Page:
+    """Read one page's text layer and rulings, and route it (text / image / garbled)."""
+    width, height = pdf_page.get_size()
+    rotation = pdf_page.get_rotation()
+    to_top_left = _transform(pdf_page, width, height, rotation)
+    glyphs = _read_glyphs(pdf_page, to_top_left)
+    kept, n_watermark = _drop_watermark(glyphs)
+    kept = _drop_fake_bold(kept)
+    rulings, image_area = _read_paths(pdf_page, to_top_left)
+    words = glyphs_to_words(kept, rulings)
+    facts = _facts(kept, n_watermark, image_area / max(width * height, 1.0), rotation)
+    return Page(page_no=page_no, width=width, height=height, kind=classify(facts),
+                facts=facts, words=words, rulings=rulings)
+
+
+def classify(facts: PageFacts) -> PageKind:
+    """Route a page: trust its text layer, OCR it as an image, or OCR it as garbled.
+
+    A text layer is garbled when many glyphs have no Unicode mapping, fall in the
+    private-use area, or are Kangxi/CJK-supplement radicals that stand in for the
+    ideographs they resemble.
+    """
+    n = facts.n_chars
+    if n < 5:
+        return PageKind.IMAGE if facts.image_cover >= SCAN_IMAGE_COVER else PageKind.BLANK
+    if (facts.n_bad + facts.n_radicals) / n > GARBLED_SHARE:
+        return PageKind.GARBLED
+    return PageKind.TEXT
+
+
+def _facts(glyphs: list[Glyph], n_watermark: int, image_cover: float, rotation: int) -> PageFacts:
+    visible = [g for g in glyphs if not g.ch.isspace()]
+    n_cjk = sum(1 for g in visible if "\u4e00" <= g.ch <= "\u9fff")
+    n_rad = sum(1 for g in visible if is_radical(g.ch))
+    n_bad = sum(1 for g in visible if g.bad)
+    return PageFacts(n_chars=len(visible), n_cjk=n_cjk, n_bad=n_bad, n_radicals=n_rad,
+                     n_watermark=n_watermark, image_cover=round(image_cover, 3), rotation=rotation)
+
+
+def is_radical(ch: str) -> bool:
+    """Kangxi radicals (U+2F00-2FDF) and CJK Radicals Supplement (U+2E80-2EFF)."""
+    return "\u2e80" <= ch <= "\u2eff" or "\u2f00" <= ch <= "\u2fdf"
+
+
+def _is_bad(ch: str, map_error: bool) -> bool:
+    if map_error or ch == "\ufffd":
+        return True
+    cat = unicodedata.category(ch)
+    return cat in ("Co", "Cn") or (cat == "Cc" and ch not in "\r\n\t")
+
+
+def _transform(pdf_page: pdfium.PdfPage, width: float, height: float, rotation: int):
+    """PDF user space (origin bottom-left, unrotated) → top-left view coordinates."""
+    if rotation % 360 == 0:
+        return lambda x, y: (x, height - y)
+    raw = pdf_page.raw
+    scale = 20  # PageToDevice works in integer device pixels; scale up for precision
+    w, h = int(width * scale), int(height * scale)
+    dx, dy = ctypes.c_int(), ctypes.c_int()
+
+    def to_view(x: float, y: float) -> tuple[float, float]:
+        pdfium_c.FPDF_PageToDevice(raw, 0, 0, w, h, rotation // 90, x, y, ctypes.byref(dx), ctypes.byref(dy))
+        return dx.value / scale, dy.value / scale
+
+    return to_view
+
+
+def _read_glyphs(pdf_page: pdfium.PdfPage, to_view) -> list[Glyph]:
+    textpage = pdf_page.get_textpage()
+    tp = textpage.raw
+    n = pdfium_c.FPDFText_CountChars(tp)
+    rect = pdfium_c.FS_RECTF()
+    matrix = pdfium_c.FS_MATRIX()
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    out: list[Glyph] = []
+    for i in range(n):
+        code = pdfium_c.FPDFText_GetUnicode(tp, i)
+        if pdfium_c.FPDFText_IsGenerated(tp, i) == 1 or code in (0, 0xFFFE, 0xFEFF):
+            continue
+        ch = chr(code) if code < 0x110000 else "\ufffd"
+        if ch in "\r\n":
+            continue
+        if not pdfium_c.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect)):
+            continue
+        pdfium_c.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix))
+        angle = math.degrees(math.atan2(matrix.b, matrix.a)) % 360
+        pdfium_c.FPDFText_GetFillColor(tp, i, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a))
+        light = min(r.value, g.value, b.value) >= LIGHT_INK or a.value < 200
+        map_error = pdfium_c.FPDFText_HasUnicodeMapError(tp, i) == 1
+        xa, ya = to_view(rect.left, rect.top)
+        xb, yb = to_view(rect.right, rect.bottom)
+        out.append(Glyph(ch, min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb),
+                         pdfium_c.FPDFText_GetFontSize(tp, i), angle, light, _is_bad(ch, map_error)))
+    textpage.close()
+    return out
+
+
+def _drop_watermark(glyphs: list[Glyph]) -> tuple[list[Glyph], int]:
+    """Drop glyphs at a non-dominant angle or in light ink; return kept and dropped count."""
+    if not glyphs:
+        return [], 0
+    angles = Counter(round(g.angle / 5) * 5 % 360 for g in glyphs if not g.ch.isspace())
+    main = angles.most_common(1)[0][0] if angles else 0.0
+    kept = []
+    for g in glyphs:
+        off = abs((g.angle - main + 180) % 360 - 180)
+        if off > WATERMARK_ANGLE_DEG or g.light:
+            continue
+        kept.append(g)
+    return kept, len(glyphs) - len(kept)
+
+
+def _drop_fake_bold(glyphs: list[Glyph]) -> list[Glyph]:
+    """Drop a glyph repeated at (almost) the same place: fake bold is drawn 2-4 times."""
+    out: list[Glyph] = []
+    recent: list[Glyph] = []
+    for g in glyphs:
+        dup = False
+        for p in recent:
+            if p.ch == g.ch and abs(p.x0 - g.x0) < 0.35 * max(g.size, 1) and abs(p.top - g.top) < 0.35 * max(g.size, 1):
+                dup = True
+                break
+        if not dup:
+            out.append(g)
+            recent.append(g)
+            if len(recent) > 4:
+                recent.pop(0)
+    return out
+
+
+def glyphs_to_words(glyphs: list[Glyph], rulings: list[Ruling]) -> list[Word]:
+    """Join glyphs into words: same line, small gap, no vertical ruling in between.
+
+    Splitting at rulings keeps two adjacent table cells apart even when their
+    text nearly touches (tight Excel exports).
+    """
+    verticals = sorted((r for r in rulings if r.orientation == "v"), key=lambda r: r.x0)
+    words: list[Word] = []
+    cur: list[Glyph] = []
+
+    def flush() -> None:
+        text = "".join(g.ch for g in cur).strip()
+        if text:
+            words.append(Word(text, min(g.x0 for g in cur), min(g.top for g in cur),
+                              max(g.x1 for g in cur), max(g.bottom for g in cur),
+                              size=max(g.size for g in cur)))
+        cur.clear()
+
+    for g in glyphs:  # pdfium yields glyphs in content-stream order, mostly reading order
+        if cur:
+            last = cur[-1]
+            size = max(last.size, g.size, 1.0)
+            same_line = abs((g.top + g.bottom) - (last.top + last.bottom)) / 2 < 0.5 * size
+            gap = g.x0 - last.x1
+            if not same_line or gap > 0.9 * size or gap < -0.5 * size or _ruling_between(verticals, last, g):
+                flush()
+            elif g.ch.isspace() and gap > 0.2 * size:
+                flush()
+        if g.ch.isspace():
+            if cur:
+                flush()
+            continue
+        cur.append(g)
+    if cur:
+        flush()
+    return words
+
+
+def _ruling_between(verticals: list[Ruling], a: Glyph, b: Glyph) -> bool:
+    x_lo, x_hi = a.x1 - 0.5, b.x0 + 0.5
+    y = (b.top + b.bottom) / 2
+    for r in verticals:
+        if r.x0 > x_hi:
+            break
+        if r.x0 >= x_lo and r.top - 1 <= y <= r.bottom + 1:
+            return True
+    return False
+
+
+def _read_paths(pdf_page: pdfium.PdfPage, to_view) -> tuple[list[Ruling], float]:
+    """Ruling lines from path objects (lines, thin rects, stroked rects); image area."""
+    rulings: list[Ruling] = []
+    image_area = 0.0
+    raw = pdf_page.raw
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        image_area += _walk_object(pdfium_c.FPDFPage_GetObject(raw, i), (1, 0, 0, 1, 0, 0), to_view, rulings, 0)
+    return rulings, image_area
+
+
+def _compose(m, parent):
+    a, b, c, d, e, f = m
+    pa, pb, pc, pd, pe, pf = parent
+    return (a * pa + b * pc, a * pb + b * pd, c * pa + d * pc, c * pb + d * pd,
+            e * pa + f * pc + pe, e * pb + f * pd + pf)
+
+
+def _walk_object(obj, parent, to_view, rulings: list[Ruling], depth: int) -> float:
+    kind = pdfium_c.FPDFPageObj_GetType(obj)
+    if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 4:
+        m = pdfium_c.FS_MATRIX()
+        pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+        mat = _compose((m.a, m.b, m.c, m.d, m.e, m.f), parent)
+        return sum(_walk_object(pdfium_c.FPDFFormObj_GetObject(obj, k), mat, to_view, rulings, depth + 1)
+                   for k in range(pdfium_c.FPDFFormObj_CountObjects(obj)))
+    if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        pdfium_c.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+        return max(right.value - left.value, 0) * max(top.value - bottom.value, 0)
+    if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+        _path_rulings(obj, parent, to_view, rulings)
+    return 0.0
+
+
+def _is_invisible_ink(obj, stroke: bool) -> bool:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    getter = pdfium_c.FPDFPageObj_GetStrokeColor if stroke else pdfium_c.FPDFPageObj_GetFillColor
+    if not getter(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
+        return False
+    return a.value < 30 or min(r.value, g.value, b.value) >= 235
+
+
+def _path_rulings(obj, parent, to_view, rulings: list[Ruling]) -> None:
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke))
+    stroked = bool(stroke.value) and not _is_invisible_ink(obj, True)
+    filled = fill_mode.value != 0 and not _is_invisible_ink(obj, False)
+    if not (stroked or filled):
+        return
+    m = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
+    mat = _compose((m.a, m.b, m.c, m.d, m.e, m.f), parent)
+    points = _subpaths(obj, mat, to_view)
+    for sub in points:
+        xs = [p[0] for p in sub]
+        ys = [p[1] for p in sub]
+        w, h = max(xs) - min(xs), max(ys) - min(ys)
+        if filled and (w <= RULING_MAX_THICKNESS or h <= RULING_MAX_THICKNESS):
+            _add_ruling(rulings, min(xs), min(ys), max(xs), max(ys))  # a thin filled rect is a line
+            continue
+        if not stroked:
+            continue
+        for (xa, ya), (xb, yb) in zip(sub, sub[1:]):
+            _add_ruling(rulings, min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
+
+
+def _subpaths(obj, mat, to_view) -> list[list[tuple[float, float]]]:
+    """Points of each subpath in view coordinates, closing closed subpaths."""
+    a, b, c, d, e, f = mat
+    x, y = ctypes.c_float(), ctypes.c_float()
+    subs: list[list[tuple[float, float]]] = []
+    for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+        pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
+        px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
+        point = to_view(px, py)
+        if pdfium_c.FPDFPathSegment_GetType(seg) == pdfium_c.FPDF_SEGMENT_MOVETO or not subs:
+            subs.append([point])
+        else:
+            subs[-1].append(point)
+        if pdfium_c.FPDFPathSegment_GetClose(seg) and subs[-1]:
+            subs[-1].append(subs[-1][0])
+    return subs
+
+
+def _add_ruling(rulings: list[Ruling], x0: float, top: float, x1: float, bottom: float) -> None:
+    w, h = x1 - x0, bottom - top
+    if w <= RULING_MAX_THICKNESS and h >= RULING_MIN_LENGTH:
+        xm = (x0 + x1) / 2
+        rulings.append(Ruling(xm, top, xm, bottom))
+    elif h <= RULING_MAX_THICKNESS and w >= RULING_MIN_LENGTH:
+        ym = (top + bottom) / 2
+        rulings.append(Ruling(x0, ym, x1, ym))
