@@ -1,0 +1,183 @@
+"""Image clean-up and geometry for scanned pages: pure functions over numpy arrays.
+
+Reads a rendered page (RGB or grey ``uint8``, pixels); writes a cleaned grey
+image, its small rotation, and its ruling lines in pixels. Nothing here knows
+about PDF points or OCR engines; :mod:`extract.stages.ocr` converts and wires.
+
+Why each step:
+- red seals (公章) and coloured stamps overlap amounts; their strokes are
+  saturated, text is not, so saturated pixels are whitened before greyscale;
+- the light-grey diagonal watermark (仅供内部审核) is lighter than any text;
+  whitening light pixels removes it, but at a *hard* threshold only where the
+  content is a table (thin strokes of figures survive, the watermark must go),
+  and *gently* elsewhere (narrative text loses its anti-aliasing and reads
+  worse when thresholded hard: measured on the issue's sample);
+- deskew: ruling detection by morphology needs lines within ~0.5° of level.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+#: Pixels darker than this are ink when finding lines and text blobs.
+INK = 160
+#: A pixel whose channels differ by more than this is coloured (seal, stamp).
+SATURATION = 70
+#: Table regions: whiten everything lighter than this (watermark, scanner grey).
+HARD_THRESHOLD = 170
+#: Text regions: whiten only what is lighter than this.
+GENTLE_THRESHOLD = 215
+#: Deskew searches this many degrees either way; larger angles are not "small".
+MAX_SKEW = 4.0
+#: Minimum ruling lengths in inches: horizontal longer than a CJK glyph at 20 pt,
+#: vertical longer than a glyph stroke at 14 pt and shorter than a table row.
+MIN_H_INCH, MIN_V_INCH = 0.4, 0.2
+#: A ruling is at most this thick (inches); thicker dark areas are not lines.
+MAX_THICK_INCH = 0.04
+
+Line = tuple[int, int, int, int]  # x0, y0, x1, y1 pixels (inclusive box of the stroke)
+
+
+def drop_colour_ink(image: np.ndarray) -> np.ndarray:
+    """Grey image with saturated (red seal, coloured stamp) pixels turned white."""
+    if image.ndim == 2:
+        return image
+    rgb = image[..., :3]
+    spread = rgb.max(axis=2).astype(np.int16) - rgb.min(axis=2).astype(np.int16)
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    grey[spread > SATURATION] = 255
+    return grey
+
+
+def whiten_light(grey: np.ndarray, threshold: int) -> np.ndarray:
+    """Copy of ``grey`` with every pixel at or above ``threshold`` set to white."""
+    out = grey.copy()
+    out[grey >= threshold] = 255
+    return out
+
+
+def ink_mask(grey: np.ndarray, threshold: int = INK) -> np.ndarray:
+    """255 where there is ink; the threshold is lowered for dark scans (Otsu)."""
+    otsu, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    t = min(threshold, max(int(otsu), 60))
+    return np.where(grey < t, 255, 0).astype(np.uint8)
+
+
+def rotate(grey: np.ndarray, degrees: float) -> np.ndarray:
+    """Rotate about the centre by a small angle (counter-clockwise), white fill."""
+    if abs(degrees) < 0.05:
+        return grey
+    h, w = grey.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def turn(grey: np.ndarray, quarter_turns: int) -> np.ndarray:
+    """Rotate by a multiple of 90° counter-clockwise (exact, no resampling)."""
+    return np.ascontiguousarray(np.rot90(grey, quarter_turns % 4))
+
+
+def estimate_skew(grey: np.ndarray, max_angle: float = MAX_SKEW) -> float:
+    """The small rotation (degrees) that levels text lines and rulings.
+
+    Maximises the variance of the row-ink profile (sharp line/gap alternation
+    when level) on a quarter-size ink mask: 0.5° steps, then 0.1° around the best.
+    """
+    small = cv2.resize(ink_mask(grey), None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    if small.sum() == 0:
+        return 0.0
+
+    def score(angle: float) -> float:
+        return float(np.var(rotate(small, angle).sum(axis=1, dtype=np.float64)))
+
+    coarse = max(np.arange(-max_angle, max_angle + 1e-9, 0.5), key=score)
+    fine = max(np.arange(coarse - 0.4, coarse + 0.41, 0.1), key=score)
+    return round(float(fine), 2) if score(fine) > score(0.0) * 1.02 else 0.0
+
+
+def text_is_vertical(grey: np.ndarray, dpi: int) -> bool:
+    """True when the text runs top-to-bottom: a landscape page scanned sideways.
+
+    Smearing ink along the text direction joins a line's glyphs into long thin
+    blobs; smearing across it does not (line gaps are wider than glyph gaps).
+    Compare the total length of long blobs after a horizontal and a vertical smear.
+    """
+    mask = cv2.resize(ink_mask(grey), None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    mask = np.where(mask > 60, 255, 0).astype(np.uint8)
+    mask = _erase_long_lines(mask, int(MIN_H_INCH * dpi / 4))
+    k = max(3, int(0.04 * dpi))  # ~ a third of a glyph at 10 pt, quarter scale
+    return _run_length(mask, k, vertical=True) > 1.5 * _run_length(mask, k, vertical=False)
+
+
+def _run_length(mask: np.ndarray, k: int, vertical: bool) -> float:
+    kernel = np.ones((k, 1) if vertical else (1, k), np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(mask, kernel), connectivity=8)
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    long_side, short_side = (h, w) if vertical else (w, h)
+    keep = long_side > 4 * short_side
+    return float(long_side[keep].sum())
+
+
+def _erase_long_lines(mask: np.ndarray, length: int) -> np.ndarray:
+    lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    lines |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    return cv2.subtract(mask, lines)
+
+
+def detect_rulings(grey: np.ndarray, dpi: int) -> list[Line]:
+    """Horizontal and vertical ruling strokes, by morphological opening.
+
+    A gap of a few pixels (a broken scanned line) is closed first; strokes
+    shorter than ``MIN_H_INCH`` / ``MIN_V_INCH`` (glyph strokes) and thicker
+    than ``MAX_THICK_INCH`` (filled areas) are dropped.
+    """
+    mask = ink_mask(grey)
+    bridge = max(3, dpi // 50)
+    max_thick = max(3, int(MAX_THICK_INCH * dpi))
+    out: list[Line] = []
+    for vertical, length in ((False, int(MIN_H_INCH * dpi)), (True, int(MIN_V_INCH * dpi))):
+        along = (lambda n: np.ones((n, 1), np.uint8)) if vertical else (lambda n: np.ones((1, n), np.uint8))
+        strokes = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, along(bridge))
+        strokes = cv2.morphologyEx(strokes, cv2.MORPH_OPEN, along(length))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(strokes, connectivity=8)
+        for x, y, w, h, _area in stats[1:]:
+            thick = w if vertical else h
+            if thick <= max_thick:
+                out.append((int(x), int(y), int(x + w - 1), int(y + h - 1)))
+    return out
+
+
+def erase_rulings(grey: np.ndarray, lines: list[Line], pad: int = 2) -> np.ndarray:
+    """Copy of ``grey`` with ruling strokes painted white (tesseract reads better)."""
+    out = grey.copy()
+    for x0, y0, x1, y1 in lines:
+        out[max(0, y0 - pad):y1 + pad + 1, max(0, x0 - pad):x1 + pad + 1] = 255
+    return out
+
+
+def text_bands(crop: np.ndarray, min_gap: int = 2, min_height: int = 4) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of the text lines inside a cell crop, top to bottom.
+
+    A cell may wrap its text over two or three lines; recognition models read
+    one line, so each band of ink rows separated by blank rows is read alone.
+    """
+    ink = ink_mask(crop) > 0
+    rows = ink.any(axis=1)
+    bands: list[tuple[int, int]] = []
+    y = 0
+    h = len(rows)
+    while y < h:
+        if not rows[y]:
+            y += 1
+            continue
+        start = y
+        while y < h and (rows[y] or (y + min_gap < h and rows[y:y + min_gap + 1].any())):
+            y += 1
+        bands.append((start, y))
+    out = []
+    for top, bottom in bands:
+        cols = np.flatnonzero(ink[top:bottom].any(axis=0))
+        if bottom - top >= min_height or cols[-1] - cols[0] >= 2 * min_height:  # keep a dash "-", drop specks
+            out.append((int(cols[0]), top, int(cols[-1]) + 1, bottom))
+    return out

@@ -1,0 +1,175 @@
+"""The pipeline: one ordered list of stages, run over one document.
+
+Page stages fill one slot of each page (read → ocr → grids); document stages take
+the :class:`Document` and add rows (metadata, tables, lines, sections, forms,
+doc_refs, checks). Each stage is timed by name, and an exception in a stage is
+caught at its boundary and recorded as an issue: the document goes on as
+``partial`` with what the other stages found.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extract.errors import ExtractError, InputError
+from extract.model import Document, Issue, PageKind, Status
+from extract.stages import grid, ingest, lines, normalise, read, sections, tables
+from extract.stages.layout import group_lines, line_text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user chose for a run (picklable: sent to worker processes)."""
+
+    ocr: str = "auto"  # auto | always | never
+    ocr_engine: str = "rapidocr"
+    dpi: int = 200
+    fail_fast: bool = False
+    max_pages: int = 5000  # documents longer than this are cut, with an issue
+
+
+@dataclass
+class Result:
+    """What a worker sends back for one document: the rows of every output table."""
+
+    doc_id: str
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+DocStage = Callable[[Document, Options], None]
+
+
+def stage_metadata(doc: Document, options: Options) -> None:
+    first = [line_text(l) for p in doc.pages[:3] for l in group_lines(p.words)]
+    every = [line_text(l) for p in doc.pages for l in group_lines(p.words)]
+    doc.unit_name, doc.fiscal_year, doc.doc_type = normalise.document_metadata(
+        [normalise.normalise_text(t) for t in first], [normalise.normalise_text(t) for t in every])
+
+
+def stage_tables(doc: Document, options: Options) -> None:
+    doc.tables = tables.build_tables(doc)
+    out = doc.table_rows("budget_tables")
+    for t in doc.tables:
+        out.append({"doc_id": doc.doc_id, "table_key": t.table_key, "table_no": t.table_no, "title": t.title,
+                    "unit_of_measure": t.unit_of_measure, "page_first": t.page_first, "page_last": t.page_last,
+                    "n_rows": len(t.body), "has_data": t.has_data, "method": t.method})
+
+
+def stage_lines(doc: Document, options: Options) -> None:
+    out = doc.table_rows("budget_lines")
+    for t in doc.tables:
+        out.extend(lines.table_lines(t, doc.doc_id))
+
+
+def stage_sections(doc: Document, options: Options) -> None:
+    doc.table_rows("sections").extend(sections.extract_sections(doc))
+
+
+#: The document stages, in order.
+DOC_STAGES: list[tuple[str, DocStage]] = [
+    ("metadata", stage_metadata),
+    ("tables", stage_tables),
+    ("lines", stage_lines),
+    ("sections", stage_sections),
+]
+
+
+def read_pages(doc: Document, pdf, options: Options) -> None:
+    """Page stages: read the text layer, route to OCR where needed, find grids."""
+    n = min(len(pdf), options.max_pages)
+    if len(pdf) > options.max_pages:
+        doc.add_issue(Issue("read", "too_long", f"{len(pdf)} pages; only the first {n} read"))
+    for i in range(n):
+        page_no = i + 1
+        t0 = time.perf_counter()
+        try:
+            pdf_page = pdf[i]
+            page = read.read_page(pdf_page, page_no)
+            if needs_ocr(page.kind, options):
+                page = ocr_page(doc, pdf_page, page, options)
+            page.grids = grid.find_grids(page)
+            pdf_page.close()
+        except ExtractError as exc:
+            doc.add_issue(Issue("read", "page", str(exc), page_no))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad page must not lose the document
+            if options.fail_fast:
+                raise
+            doc.add_issue(Issue("read", type(exc).__name__, str(exc), page_no))
+            continue
+        finally:
+            doc.timings["read"] = doc.timings.get("read", 0.0) + time.perf_counter() - t0
+        doc.pages.append(page)
+
+
+def needs_ocr(kind: PageKind, options: Options) -> bool:
+    if options.ocr == "never":
+        return False
+    if options.ocr == "always":
+        return kind != PageKind.BLANK
+    return kind in (PageKind.IMAGE, PageKind.GARBLED)
+
+
+def ocr_page(doc: Document, pdf_page, page, options: Options):
+    """OCR hook: replaced by the OCR stage when an engine is available."""
+    from extract.stages import ocr as ocr_stage  # imported lazily: heavy dependencies
+
+    return ocr_stage.ocr_page(pdf_page, page, options)
+
+
+def process_document(source: Path, rel_path: str, options: Options = Options()) -> Result:
+    """Run every stage over one file and return its rows; never raises for bad input."""
+    t0 = time.perf_counter()
+    doc_id = ingest.hash_file(source)
+    doc = Document(doc_id=doc_id, path=rel_path, source=source)
+    try:
+        pdf = ingest.open_pdf(source)
+    except InputError as exc:
+        doc.status, doc.error = Status.FAILED, str(exc)
+        return _result(doc, t0)
+    try:
+        doc.n_pages = len(pdf)
+        read_pages(doc, pdf, options)
+    finally:
+        pdf.close()
+    for name, stage in DOC_STAGES:
+        run_stage(doc, name, stage, options)
+    return _result(doc, t0)
+
+
+def run_stage(doc: Document, name: str, stage: DocStage, options: Options) -> None:
+    """Run one document stage, timed; record its failure as an issue."""
+    t0 = time.perf_counter()
+    try:
+        stage(doc, options)
+    except Exception as exc:  # noqa: BLE001 - a stage failure demotes the document, no more
+        if options.fail_fast:
+            raise
+        log.exception("stage %s failed on %s", name, doc.path)
+        doc.add_issue(Issue(name, type(exc).__name__, str(exc)))
+    finally:
+        doc.timings[name] = time.perf_counter() - t0
+
+
+def _result(doc: Document, t0: float) -> Result:
+    if doc.n_pages is not None and doc.status != Status.FAILED and not doc.pages:
+        doc.status, doc.error = Status.FAILED, doc.error or "no page could be read"
+    seconds = round(time.perf_counter() - t0, 3)
+    row = {"doc_id": doc.doc_id, "path": doc.path, "pages": doc.n_pages, "text_pages": doc.text_pages,
+           "ocr_pages": doc.ocr_pages, "unit_name": doc.unit_name, "fiscal_year": doc.fiscal_year,
+           "doc_type": doc.doc_type, "status": doc.status.value, "error": doc.error, "duplicate_of": None,
+           "n_tables": len(doc.tables), "seconds": seconds}
+    rows = dict(doc.rows)
+    rows["documents"] = [row]
+    rows.setdefault("issues", []).extend(
+        {"doc_id": doc.doc_id, "stage": i.stage, "category": i.category, "message": i.message, "page": i.page_no}
+        for i in doc.issues)
+    return Result(doc_id=doc.doc_id, rows=rows, timings=dict(doc.timings))

@@ -1,0 +1,106 @@
+"""The data contract (shared/spec/data-contract.md) as code: tables, columns, types.
+
+One source for the writer (column order, dtypes), the JSON Table Schemas in
+``schemas/`` (``extract schema`` rewrites them; a test keeps them in step) and the
+output validation test. Extra columns beyond the contract come last.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+# (name, Table Schema type, description); contract columns first, then extras.
+CONTRACT: dict[str, list[tuple[str, str, str]]] = {
+    "documents": [
+        ("doc_id", "string", "first 16 hex chars of the SHA-256 of the file's bytes"),
+        ("path", "string", "path relative to the input folder"),
+        ("pages", "integer", "page count (null when unreadable)"),
+        ("text_pages", "integer", "pages read from the text layer"),
+        ("ocr_pages", "integer", "pages read by OCR"),
+        ("unit_name", "string", "单位名称 / 部门名称 of the disclosing body"),
+        ("fiscal_year", "integer", "the budget year"),
+        ("doc_type", "string", "单位预算 / 部门预算 / 单位决算 / 部门决算 / unknown"),
+        ("status", "string", "ok, partial or failed"),
+        ("error", "string", "why it is partial or failed, else null"),
+        ("duplicate_of", "string", "doc_id of an identical or same-content earlier file"),
+        ("n_tables", "integer", "extra: budget tables found"),
+        ("seconds", "number", "extra: processing time"),
+    ],
+    "budget_tables": [
+        ("doc_id", "string", ""), ("table_key", "string", "contract vocabulary"),
+        ("table_no", "integer", "1 for 表一 …, null if unnumbered"), ("title", "string", "as printed, normalised"),
+        ("unit_of_measure", "string", "e.g. 万元"), ("page_first", "integer", ""), ("page_last", "integer", ""),
+        ("n_rows", "integer", "body rows"), ("has_data", "boolean", "false for 注：本表无数据"),
+        ("method", "string", "text or ocr"),
+    ],
+    "budget_lines": [
+        ("doc_id", "string", ""), ("table_key", "string", ""), ("row_no", "integer", "1-based body row"),
+        ("side", "string", "收入 or 支出 for two-sided tables"), ("code", "string", "科目编码, digits only"),
+        ("name", "string", "row label"), ("level", "integer", "1/2/3 for 3/5/7-digit codes"),
+        ("column", "string", "header path joined by /"), ("amount", "number", ""), ("unit", "string", "万元, 元"),
+        ("page", "integer", "extra: page of the row"), ("table_no", "integer", "extra: table number"),
+    ],
+    "projects": [
+        ("doc_id", "string", ""), ("project_name", "string", ""), ("dept_code", "string", "e.g. 028"),
+        ("dept_name", "string", ""), ("implementing_unit", "string", ""), ("attribute", "string", "项目属性"),
+        ("period", "string", "项目期 as printed"), ("funds_total", "number", "元, 实施期资金总额"),
+        ("funds_annual", "number", "元, 年度资金总额"),
+        *[(f"funds_{scope}_{src}", "number", "元") for scope in ("total", "annual")
+          for src in ("central", "provincial", "local", "self", "other")],
+        ("overview", "string", "项目概况"), ("basis", "string", "立项依据"), ("necessity", "string", "项目设立必要性"),
+        ("measures", "string", "保证项目实施的制度、措施"), ("plan", "string", "项目实施计划"),
+        ("goal_period", "string", "总体目标 实施期"), ("goal_annual", "string", "总体目标 年度"),
+        ("filled_at", "string", "填报日期, ISO timestamp"), ("pages", "string", "e.g. 19-20;31-32"),
+        ("copies", "integer", "copies of the form in the document"), ("conflicts", "integer", "fields disputed"),
+    ],
+    "indicators": [
+        ("doc_id", "string", ""), ("project_name", "string", ""), ("scope", "string", "实施期 or 年度"),
+        ("level1", "string", "一级指标"), ("level2", "string", "二级指标"), ("level3", "string", "三级指标"),
+        ("value_raw", "string", "指标值 as printed"), ("op", "string", "≥ ≤ > < = or null"),
+        ("value", "number", ""), ("value_unit", "string", ""),
+    ],
+    "sections": [
+        ("doc_id", "string", ""), ("part", "string", "第一部分 …"), ("heading", "string", ""),
+        ("text", "string", "paragraphs joined by newline"), ("page_first", "integer", ""),
+    ],
+    "doc_refs": [
+        ("doc_id", "string", ""), ("raw", "string", "as read"), ("issuer", "string", ""), ("year", "integer", ""),
+        ("number", "integer", ""), ("canonical", "string", "issuer〔year〕number号"), ("page", "integer", ""),
+        ("corrected", "boolean", ""), ("confidence", "number", "0-1"),
+    ],
+    "conflicts": [
+        ("doc_id", "string", ""), ("entity", "string", "project / doc_ref / table"), ("key", "string", ""),
+        ("field", "string", ""), ("values", "string", "JSON list of the variants"), ("chosen", "string", ""),
+        ("reason", "string", ""),
+    ],
+    "checks": [
+        ("doc_id", "string", ""), ("check", "string", "stable id"), ("status", "string", "pass / fail / skip"),
+        ("location", "string", ""), ("expected", "string", ""), ("actual", "string", ""), ("detail", "string", ""),
+    ],
+}
+
+TABLES = list(CONTRACT)
+
+
+def columns(table: str) -> list[str]:
+    return [name for name, _, _ in CONTRACT[table]]
+
+
+def table_schema(table: str) -> dict[str, Any]:
+    """A Frictionless Table Schema for one output table."""
+    return {
+        "name": table,
+        "fields": [{"name": n, "type": t, **({"description": d} if d else {})} for n, t, d in CONTRACT[table]],
+    }
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for table in TABLES:
+        path = folder / f"{table}.json"
+        path.write_text(json.dumps(table_schema(table), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        out.append(path)
+    return out

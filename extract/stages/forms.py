@@ -1,0 +1,141 @@
+"""Forms: performance-target forms (绩效目标表) → one FormCopy per printed copy.
+
+Reads pages that already carry their grids (``Page.grids``, from the grid stage;
+text-layer and OCR pages alike); writes :class:`FormCopy` objects with every
+``projects`` field of the data contract plus the form's indicators. Copies are
+not merged here — that is ``dedupe``'s job, which needs all copies of a document.
+
+Two layout families exist in the wild, and both are read by meaning of the
+labels, never by fixed cell positions:
+
+- *card*: one project per form, label cells (项目名称, 主管部门及代码, 项目资金 …)
+  with their value to the right, then an indicator block whose header row names
+  the columns (一级指标 | 二级指标 | 三级指标 | 指标值, twice when 实施期 and 年度
+  sit side by side). A form may run over two pages; the second page holds a grid
+  without 项目名称 that continues the indicator block (山西 sample, 广州 file 27).
+- *list*: one grid row-block per project, the header naming 项目名称 (or
+  单位名称) together with the indicator columns (北京 files 17/19, 长沙 file 31),
+  or one cell of packed indicator text (广州 file 25).
+
+Indicator columns are located by the x range of their header cell, so a
+continuation grid with another column lattice is still read correctly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.model import Cell, Grid, Page
+from extract.stages import form_values as fv
+from extract.stages.form_layouts import (CardState, FormCopy, IndicatorRow, ListState, ScopeColumns,
+                                         kind_of, name_header, row_cells)
+from extract.stages.layout import words_text
+
+__all__ = ["FormCopy", "IndicatorRow", "ScopeColumns", "read_forms", "is_form_page", "page_title"]
+
+#: Titles of form pages, by meaning (项目支出绩效目标表, …申报表, 部门整体支出绩效目标表).
+FORM_TITLE = re.compile(r"绩效目标(申报)?表")
+
+
+# ----------------------------------------------------------------------------- entry
+
+
+def read_forms(pages: list[Page]) -> list[FormCopy]:
+    """Every form copy in the document, in page order.
+
+    ``pages`` must carry their grids (``page.grids``). Pages without a form grid
+    are skipped cheaply (a title or a grid header must say 绩效目标 / 一级指标).
+    """
+    reader = _Reader()
+    for page in pages:
+        title = page_title(page)
+        for i, grid in enumerate(page.grids):
+            reader.feed(page, grid, title, first_on_page=(i == 0))
+    return reader.done()
+
+
+def page_title(page: Page) -> str:
+    """Text above the first grid (title, 部门名称, 单位：万元), for routing and units."""
+    limit = page.grids[0].top if page.grids else page.height * 0.2
+    return words_text([w for w in page.words if w.bottom <= limit + 1])
+
+
+def is_form_page(page: Page) -> bool:
+    """A page holding a performance-target form (title or grid header says so)."""
+    if FORM_TITLE.search(fv.norm(page_title(page))):
+        return True
+    return any(_grid_kind(g) for g in page.grids)
+
+
+# ----------------------------------------------------------------------------- routing
+
+
+def _keys(cells: list[Cell]) -> list[str]:
+    return [fv.label_key(c.text) for c in cells]
+
+
+def _grid_kind(grid: Grid) -> str | None:
+    """card, list or None: what kind of form grid this is (by its header labels)."""
+    for r in range(min(3, grid.n_rows)):
+        for c in row_cells(grid, r):
+            if not name_header(c):
+                continue
+            zone = [x for x in grid.cells if x.row < c.row + c.row_span]
+            if any(k.startswith(("一级指标", "绩效指标", "三级指标")) for k in _keys(zone)):
+                return "list"
+            return "card"
+    return None
+
+
+def _looks_like_continuation(grid: Grid) -> bool:
+    """A grid without 项目名称 that carries on an indicator block or the signature line."""
+    for c in grid.cells:
+        key = fv.label_key(c.text)
+        if key.startswith(("三级指标", "一级指标")) or key.startswith(fv.END_LABELS):
+            return True
+        if fv.is_level1(c.text) or fv.is_level2(c.text):
+            return True
+    return False
+
+
+# ----------------------------------------------------------------------------- reader
+
+
+class _Reader:
+    """Walks grids in page order, keeping the open form across a page break."""
+
+    def __init__(self) -> None:
+        self.forms: list[FormCopy] = []
+        self.card: CardState | None = None
+        self.list_state: ListState | None = None
+
+    def feed(self, page: Page, grid: Grid, title: str, first_on_page: bool) -> None:
+        kind = _grid_kind(grid)
+        if kind == "card":
+            self._close()
+            self.card = CardState(page, title)
+            self.card.read(grid, page)
+        elif kind == "list":
+            if self.card:
+                self._close()
+            if self.list_state is None or self.list_state.last_page != page.page_no - 1 \
+                    and self.list_state.last_page != page.page_no:
+                self._close()
+                self.list_state = ListState(title)
+            self.list_state.read(grid, page)
+        elif self.card and first_on_page and page.page_no == self.card.last_page + 1 \
+                and _looks_like_continuation(grid):
+            self.card.read(grid, page)
+        else:
+            self._close()
+
+    def _close(self) -> None:
+        if self.card:
+            self.forms.extend(self.card.finish())
+        if self.list_state:
+            self.forms.extend(self.list_state.finish())
+        self.card = self.list_state = None
+
+    def done(self) -> list[FormCopy]:
+        self._close()
+        return self.forms

@@ -1,0 +1,110 @@
+"""Lines: a budget table → tidy ``budget_lines`` rows (one per numeric cell).
+
+Reads a :class:`TableBlock`; writes contract rows. Each column gets a role from
+its header and its body values: ``code`` (科目编码), ``code_part`` (类 / 款 / 项
+split over three columns, as 决算 tables print them), ``amount`` or ``label``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from extract.model import TableBlock
+from extract.stages.normalise import compact, normalise_text
+from extract.stages.numbers import parse_amount
+
+_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+_CODE_IN_NAME = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?\s*([^\d\s].*)$")
+_CODE_HEADER = re.compile(r"编码|代码|编号")
+_LABEL_HEADER = re.compile(r"名称|^项目$|/项目$|科目$|单位名称|^单位$|内容|说明|用途|类型|方式|品目")
+_PART = {"类": 0, "款": 1, "项": 2}
+INHERITED = "\u0000"  # tables.py marks text inherited from a vertically merged label
+
+
+def _clean(text: str) -> str:
+    return normalise_text(text.replace(INHERITED, ""))
+
+
+def column_roles(table: TableBlock) -> list[str]:
+    """Role of every column: code, code_part, amount or label."""
+    roles = []
+    for c, path in enumerate(table.columns):
+        values = [compact(_clean(row[c])) for row in table.body if c < len(row) and row[c].strip(INHERITED).strip()]
+        leaf = path.split("/")[-1] if path else ""
+        if leaf in _PART and values and all(re.fullmatch(r"\d{2,3}", v) for v in values):
+            roles.append("code_part")
+        elif _CODE_HEADER.search(path) or (values and _share(values, _CODE.match) >= 0.6 and not _money_header(path)):
+            roles.append("code")
+        elif _LABEL_HEADER.search(path) and not _money_header(path):
+            roles.append("label")
+        elif values and _share(values, lambda v: parse_amount(v) is not None) >= 0.6:
+            roles.append("amount")
+        else:
+            roles.append("label")
+    return roles
+
+
+def _money_header(path: str) -> bool:
+    return bool(re.search(r"合计|金额|预算数|决算数|小计|资金|支出$|收入$|拨款|经费|\d{4}年", path))
+
+
+def _share(values: list[str], pred) -> float:
+    return sum(1 for v in values if pred(v)) / len(values)
+
+
+def table_lines(table: TableBlock, doc_id: str) -> list[dict[str, Any]]:
+    """Every non-empty numeric cell of ``table`` as a ``budget_lines`` row."""
+    roles = column_roles(table)
+    sides = table.sides or [None] * len(table.columns)
+    out: list[dict[str, Any]] = []
+    for side in dict.fromkeys(sides):
+        cols = [c for c in range(len(table.columns)) if sides[c] == side]
+        for row_no, row in enumerate(table.body, start=1):
+            code, name = row_identity(row, cols, roles)
+            for c in cols:
+                if roles[c] != "amount":
+                    continue
+                amount = parse_amount(_clean(row[c]) if c < len(row) else "")
+                if amount is None:
+                    continue
+                out.append({
+                    "doc_id": doc_id, "table_key": table.table_key, "row_no": row_no, "side": side,
+                    "code": code, "name": name, "level": code_level(code), "column": table.columns[c] or f"列{c + 1}",
+                    "amount": amount, "unit": table.unit_of_measure, "page": table.body_pages[row_no - 1]
+                    if row_no - 1 < len(table.body_pages) else table.page_first,
+                    "table_no": table.table_no,
+                })
+    return out
+
+
+def row_identity(row: list[str], cols: list[int], roles: list[str]) -> tuple[str | None, str | None]:
+    """(科目编码, name) of a body row within the given columns."""
+    code = None
+    parts = ["", "", ""]
+    for c in cols:
+        text = compact(_clean(row[c])) if c < len(row) else ""
+        if roles[c] == "code" and text:
+            code = re.sub(r"\D", "", text) or None
+        elif roles[c] == "code_part" and text:
+            parts[min(len([p for p in parts if p]), 2)] = text
+    if code is None and parts[0]:
+        code = "".join(parts)
+    labels = [(row[c] if c < len(row) else "") for c in cols if roles[c] == "label"]
+    own = [_clean(t) for t in labels if t.strip() and not t.startswith(INHERITED)]
+    group = [_clean(t) for t in labels if t.startswith(INHERITED) and _clean(t)]
+    name = own[0] if own else (group[-1] if group else None)
+    if own and group:
+        name = f"{group[0]}/{own[0]}"
+    if name and code is None:
+        m = _CODE_IN_NAME.match(name)
+        if m:
+            code, name = m.group(1), m.group(2).strip()
+    if code is not None and not _CODE.match(code):
+        code = code if code.isdigit() else None
+    return code, name
+
+
+def code_level(code: str | None) -> int | None:
+    """类/款/项 → 1/2/3 for 3/5/7-digit 科目编码."""
+    return {3: 1, 5: 2, 7: 3}.get(len(code)) if code else None

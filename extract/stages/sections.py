@@ -1,0 +1,107 @@
+"""Sections: the narrative text under the heading ladder.
+
+Reads the pages' words outside grids; writes ``sections`` rows. Headings:
+第一部分 … (``part``), then 一、 / （一） / 1、 (``heading``). Left out: table
+titles and their 单位 lines, page furniture (page numbers, running headers and
+footers repeated on many pages), contents pages (dotted leaders), and every word
+inside a table grid.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from extract.model import Document, Page, Word
+from extract.stages.grid import words_in_grids
+from extract.stages.layout import group_lines, line_text
+from extract.stages.normalise import compact, normalise_text
+from extract.stages.table_keys import looks_like_title
+
+_PART = re.compile(r"^(第[一二三四五六七八九十]+部分)\s*(.*)$")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[、.．](?!\d))")
+_PAGE_NO = re.compile(r"^[-—–\s]*(第?\s*\d+\s*页?|\d+\s*/\s*\d+|-\s*\d+\s*-)[-—–\s]*$")
+_TOC = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*\d*$")
+_UNIT_LINE = re.compile(r"^(单位名称|预算单位|编制单位|金额单位|单位)[:：]|单位[:：](万元|元)$")
+_MAX_HEADING = 60  # a heading longer than this is a paragraph starting with 一、
+
+
+def furniture(doc: Document) -> set[str]:
+    """Lines printed on at least half the pages (running headers, footers)."""
+    counts: Counter[str] = Counter()
+    for page in doc.pages:
+        seen = {compact(line_text(l)) for l in group_lines(page.words)}
+        counts.update(seen)
+    threshold = max(3, len(doc.pages) // 2)
+    return {text for text, n in counts.items() if n >= threshold and text}
+
+
+def page_lines(page: Page) -> list[tuple[list[Word], str]]:
+    """The page's lines outside grids, with their text."""
+    inside = words_in_grids(page)
+    free = [w for i, w in enumerate(page.words) if i not in inside]
+    return [(l, normalise_text(line_text(l))) for l in group_lines(free)]
+
+
+def extract_sections(doc: Document) -> list[dict[str, Any]]:
+    """The narrative as rows: one per heading, text joined by paragraph."""
+    skip = furniture(doc)
+    rows: list[dict[str, Any]] = []
+    part: str | None = None
+    current: dict[str, Any] | None = None
+    paragraphs: list[str] = []
+    left_margin = _left_margin(doc)
+
+    def close() -> None:
+        if current is not None:
+            current["text"] = "\n".join(p for p in paragraphs if p)
+            rows.append(current)
+
+    for page in doc.pages:
+        if _is_contents_page(page):
+            continue
+        for words, text in page_lines(page):
+            flat = compact(text)
+            if not flat or flat in skip or _PAGE_NO.match(text) or _TOC.search(text) or _UNIT_LINE.search(flat):
+                continue
+            if looks_like_title(text) and not _HEADING.match(flat) and not _PART.match(flat):
+                continue  # a table title
+            m = _PART.match(flat)
+            if m:
+                close()
+                part = m.group(1)
+                current, paragraphs = None, []
+                continue
+            if _HEADING.match(flat) and len(flat) <= _MAX_HEADING and not flat.endswith(("。", "；")):
+                close()
+                current = {"doc_id": doc.doc_id, "part": part, "heading": flat, "text": "",
+                           "page_first": page.page_no}
+                paragraphs = []
+                continue
+            if current is None:
+                continue
+            indented = words[0].x0 > left_margin + 1.5 * max(words[0].size, 8)
+            if not paragraphs or indented:
+                paragraphs.append(text)
+            else:
+                paragraphs[-1] = _join(paragraphs[-1], text)
+    close()
+    return rows
+
+
+def _join(a: str, b: str) -> str:
+    if a and b and a[-1].isascii() and b[0].isascii() and a[-1].isalnum() and b[0].isalnum():
+        return a + " " + b
+    return a + b
+
+
+def _left_margin(doc: Document) -> float:
+    xs = Counter(round(l[0].x0) for p in doc.pages[:20] for l in group_lines(p.words) if len(l) > 3)
+    return float(xs.most_common(1)[0][0]) if xs else 72.0
+
+
+def _is_contents_page(page: Page) -> bool:
+    lines = [line_text(l) for l in group_lines(page.words)]
+    toc = sum(1 for t in lines if _TOC.search(t))
+    return toc >= 5 or any(compact(t) in ("目录", "目 录") for t in lines[:3]) and toc >= 2

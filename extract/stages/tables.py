@@ -1,0 +1,287 @@
+"""Tables: page grids → budget tables (title, key, unit, header paths, body).
+
+Reads the pages' grids and words; writes ``Document.tables``. The steps, each a
+small pure function:
+
+1. ``grid_context``: the title, table number and unit printed above a grid, and
+   a 注：本表无数据 note below it;
+2. ``stitch_grids``: a grid that continues the previous page's table joins it
+   (the rule is in its docstring);
+3. ``split_header``: header rows (merged cells, a column-number row) vs body;
+4. ``column_paths``: each column's header path, and the 收入/支出 side.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.model import Document, Grid, Page, TableBlock
+from extract.stages.grid import words_in_grids
+from extract.stages.layout import group_lines, line_text
+from extract.stages.normalise import compact, normalise_text
+from extract.stages.numbers import is_amount
+from extract.stages.table_keys import looks_like_title, split_table_no, table_key
+
+_UNIT = re.compile(r"(?:金额|计量)?单位[:：]\s*(万元|千元|亿元|元)")
+_NO_DATA = re.compile(r"本表无数据|无数据|此表为空|本表为空|为空表|空表|无此项|不涉及|没有.{0,30}(收入|支出|经费|预算|资金|项目)")
+_CONTINUED = re.compile(r"续表|[(（]续[)）]")
+_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+_CODE_IN_NAME = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?\s*(\D.*)$")
+_SIDE_IN = re.compile(r"^收入")
+_SIDE_OUT = re.compile(r"^支出")
+_LABEL_HEADER = re.compile(r"名称|项目$|科目$|^项目|单位$|功能分类|经济分类|^类别")
+_CODE_HEADER = re.compile(r"编码|代码|编号")
+
+
+@dataclass
+class GridContext:
+    """What is printed around one grid on its page."""
+
+    grid: Grid
+    title: str | None = None
+    table_no: int | None = None
+    unit: str | None = None
+    no_data_note: bool = False
+    continued: bool = False
+    first_on_page: bool = False
+    last_on_page: bool = False
+    title_lines_above: int = 0
+
+
+@dataclass
+class TableParts:
+    contexts: list[GridContext] = field(default_factory=list)
+
+
+def grid_context(page: Page, index: int) -> GridContext:
+    """Title/unit above and a no-data note below grid ``index`` of ``page``."""
+    grids = page.grids
+    grid = grids[index]
+    ctx = GridContext(grid=grid, first_on_page=index == 0, last_on_page=index == len(grids) - 1)
+    inside = words_in_grids(page)
+    free = [w for i, w in enumerate(page.words) if i not in inside]
+    upper = grids[index - 1].bottom if index > 0 else 0.0
+    lower = grids[index + 1].top if index + 1 < len(grids) else page.height
+    above = [line_text(l) for l in group_lines([w for w in free if upper <= w.yc < grid.top])]
+    below = [line_text(l) for l in group_lines([w for w in free if grid.bottom < w.yc <= lower])]
+    for text in above[-6:]:
+        m = _UNIT.search(compact(text))
+        if m:
+            ctx.unit = m.group(1)
+    titles = [t for t in above[-6:] if looks_like_title(t)]
+    if titles:
+        ctx.title = normalise_text(titles[-1])
+        ctx.table_no, _ = split_table_no(ctx.title)
+        if ctx.table_no is None:
+            ctx.table_no = _label_no(above[-6:])
+    ctx.title_lines_above = len(titles)
+    ctx.continued = any(_CONTINUED.search(compact(t)) for t in above[-3:])
+    ctx.no_data_note = any(_NO_DATA.search(compact(t)) for t in below[:3])
+    return ctx
+
+
+def _label_no(lines: list[str]) -> int | None:
+    """A separate label line such as 预算公开表1 or 表一 above the title."""
+    for text in lines:
+        s = compact(text)
+        if re.fullmatch(r"(预算公开表|公开表|附表|表)[0-9一二三四五六七八九十]+(-\d+)?", s):
+            n, _ = split_table_no(s)
+            return n
+    return None
+
+
+def _in_grid_title(grid: Grid) -> tuple[str | None, str | None, int]:
+    """Titles and units printed inside the grid's first full-width rows (Excel exports)."""
+    title = unit = None
+    skip = 0
+    matrix = grid.matrix()
+    for r in range(min(3, grid.n_rows)):
+        texts = [t for t in matrix[r] if t]
+        joined = compact("".join(texts))
+        spans_all = any(c.row == r and c.col_span >= grid.n_cols - 1 for c in grid.cells)
+        m = _UNIT.search(joined)
+        if m and len(texts) <= 2:
+            unit = m.group(1)
+            skip = r + 1
+        elif spans_all and looks_like_title(joined):
+            title = normalise_text("".join(texts))
+            skip = r + 1
+        else:
+            break
+    return title, unit, skip
+
+
+def stitch_grids(contexts: list[GridContext]) -> list[list[GridContext]]:
+    """Group grids into tables. A grid continues the table before it when
+
+    - it is the first grid on its page and the previous grid was the last on the
+      page before, and
+    - it has no title of its own above it (or it is marked 续表), and
+    - it has the same number of columns (±1 for a dropped border column).
+    Everything else starts a new table.
+    """
+    groups: list[list[GridContext]] = []
+    for ctx in contexts:
+        if groups:
+            prev = groups[-1][-1]
+            same_cols = abs(prev.grid.n_cols - ctx.grid.n_cols) <= 1
+            follows = ctx.first_on_page and prev.last_on_page and ctx.grid.page_no == prev.grid.page_no + 1
+            if follows and same_cols and (ctx.title is None or ctx.continued):
+                groups[-1].append(ctx)
+                continue
+        groups.append([ctx])
+    return groups
+
+
+def _row_is_body(row: list[str]) -> bool:
+    """A body row carries an amount, a 科目编码, or a total label."""
+    first = next((compact(t) for t in row if t.strip()), "")
+    if _CODE.match(first) or _CODE_IN_NAME.match(first):
+        return True
+    if re.match(r"^(合计|总计|收入总计|支出总计|本年收入合计|本年支出合计)$", first):
+        return True
+    return sum(1 for t in row if is_amount(t)) >= 1 and not _is_column_number_row(row)
+
+
+def _is_column_number_row(row: list[str]) -> bool:
+    """A header row that only numbers the columns (1 2 3 …, 栏次, 甲 乙)."""
+    cells = [compact(t) for t in row if t.strip()]
+    if not cells:
+        return False
+    numeric = [c for c in cells if re.fullmatch(r"\d{1,2}|栏次|[甲乙丙丁]|\d{1,2}=\d.*", c)]
+    return len(numeric) == len(cells) and len(cells) >= 2
+
+
+def split_header(grid: Grid) -> int:
+    """Number of header rows at the top of a grid.
+
+    At least as deep as the merged cells of the first row reach; then up to the
+    first row that looks like a body row (an amount, a code or a total).
+    """
+    matrix = grid.matrix()
+    depth = max((c.row_span for c in grid.cells if c.row == 0), default=1)
+    for r in range(grid.n_rows):
+        if r >= depth and _row_is_body(matrix[r]):
+            return r
+    return min(depth, grid.n_rows)
+
+
+def column_paths(grid: Grid, header_rows: int, start: int = 0) -> tuple[list[str], list[str | None]]:
+    """Header path per column, and its side (收入/支出) for two-sided tables."""
+    filled = grid.matrix(fill_merged=True)
+    paths: list[list[str]] = [[] for _ in range(grid.n_cols)]
+    for r in range(start, header_rows):
+        if _is_column_number_row(filled[r]):
+            continue
+        for c in range(grid.n_cols):
+            text = compact(filled[r][c])
+            if text and (not paths[c] or paths[c][-1] != text):
+                paths[c].append(text)
+    sides: list[str | None] = [None] * grid.n_cols
+    has_in = any(p and _SIDE_IN.match(p[0]) for p in paths)
+    has_out = any(p and _SIDE_OUT.match(p[0]) for p in paths)
+    if has_in and has_out:
+        for c, p in enumerate(paths):
+            if p and (_SIDE_IN.match(p[0]) or _SIDE_OUT.match(p[0])):
+                sides[c] = "收入" if _SIDE_IN.match(p[0]) else "支出"
+                if p[0] in ("收入", "支出") or len(p) > 1:
+                    p.pop(0) if p[0] in ("收入", "支出", "收入项目", "支出项目") and len(p) > 1 else None
+    else:
+        _sides_from_repeated_labels(paths, sides)
+    return ["/".join(p) for p in paths], sides
+
+
+def _sides_from_repeated_labels(paths: list[list[str]], sides: list[str | None]) -> None:
+    """项目 | 金额 | 项目 | 金额: a label column repeated mid-table starts the 支出 side."""
+    labels = [c for c, p in enumerate(paths) if p and re.search(r"^(项目|收入项目|支出项目|科目|项目名称)$", p[-1])]
+    if len(labels) == 2 and labels[0] == 0:
+        for c in range(len(paths)):
+            sides[c] = "收入" if c < labels[1] else "支出"
+
+
+def build_tables(doc: Document) -> list[TableBlock]:
+    """All budget tables of a document, grids stitched across pages."""
+    contexts: list[GridContext] = []
+    for page in doc.pages:
+        for i in range(len(page.grids)):
+            contexts.append(grid_context(page, i))
+    tables: list[TableBlock] = []
+    last_unit: str | None = None
+    for group in stitch_grids(contexts):
+        table = group_to_table(group, last_unit)
+        if table is None:
+            continue
+        last_unit = table.unit_of_measure or last_unit
+        tables.append(table)
+    return tables
+
+
+def group_to_table(group: list[GridContext], default_unit: str | None) -> TableBlock | None:
+    """One table from its grids: header from the first, body rows from all."""
+    first = group[0]
+    grid = first.grid
+    in_title, in_unit, skip = _in_grid_title(grid)
+    title = first.title or in_title
+    if title is None:
+        return None  # a ruled box that is not a titled table (a form, a text frame)
+    key = table_key(title)
+    if "绩效" in title:
+        return None  # performance-target forms are read by the forms stage
+    header_rows = max(split_header(grid), skip)
+    columns, sides = column_paths(grid, header_rows, start=skip)
+    header_texts = [[compact(t) for t in row] for row in grid.matrix()[skip:header_rows]]
+    body: list[list[str]] = []
+    body_pages: list[int] = []
+    for i, ctx in enumerate(group):
+        rows = ctx.grid.matrix()
+        start = header_rows if i == 0 else _repeated_header_rows(rows, header_texts)
+        for r in range(start, len(rows)):
+            row = _carry_merged_labels(ctx.grid, r, rows[r])
+            if ctx.grid.n_cols != grid.n_cols:
+                row = _fit_row(row, grid.n_cols)
+            if any(t.strip() for t in rows[r]) and not _is_column_number_row(rows[r]):
+                body.append(row)
+                body_pages.append(ctx.grid.page_no)
+    table_no, clean_title = split_table_no(title)
+    has_amount = any(is_amount(t) for row in body for t in row)
+    return TableBlock(
+        title=normalise_text(title), table_key=key, table_no=first.table_no or table_no,
+        unit_of_measure=first.unit or in_unit or default_unit, page_first=grid.page_no,
+        page_last=group[-1].grid.page_no, columns=columns, body=body, body_pages=body_pages,
+        sides=sides, has_data=has_amount and not any(c.no_data_note for c in group),
+        method=grid.method, bbox=(grid.x0, grid.top, grid.x1, grid.bottom), header_rows=header_rows,
+    )
+
+
+def _repeated_header_rows(rows: list[list[str]], header_texts: list[list[str]]) -> int:
+    """How many leading rows of a continuation grid repeat the table's header."""
+    n = 0
+    flat_header = {"".join(r) for r in header_texts}
+    for row in rows[: len(header_texts) + 1]:
+        joined = "".join(compact(t) for t in row)
+        if joined and (joined in flat_header or _is_column_number_row(row)):
+            n += 1
+        else:
+            break
+    return n
+
+
+def _fit_row(row: list[str], n_cols: int) -> list[str]:
+    return (row + [""] * n_cols)[:n_cols]
+
+
+def _carry_merged_labels(grid: Grid, r: int, row: list[str]) -> list[str]:
+    """Body row with vertically merged label cells repeated (group labels).
+
+    The inherited text is prefixed with NUL so that line building can tell a
+    group label (一般公共预算资金 over 小计 / 专项收入) from the row's own label.
+    """
+    out = list(row)
+    for c in range(len(out)):
+        if not out[c]:
+            cell = grid.cell_at(r, c)
+            if cell is not None and cell.row < r and cell.row_span > 1 and not is_amount(cell.text):
+                out[c] = "\u0000" + cell.text  # marked: inherited from a merged group label
+    return out
+

@@ -1,0 +1,108 @@
+"""Write: contract tables as Parquet and CSV, atomically and only when changed.
+
+Reads the rows of every document; writes ``OUT/NAME.parquet`` and ``OUT/NAME.csv``
+for each contract table. Files are written to a temporary name and renamed, so a
+crash never leaves half a table; a table whose content did not change is not
+rewritten, so downstream Makefile targets do not rebuild for nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from extract.schema import CONTRACT, TABLES
+
+_ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+
+
+def frame(table: str, rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """Rows → a DataFrame with the contract's columns, order and dtypes."""
+    spec = CONTRACT[table]
+    names = [n for n, _, _ in spec]
+    df = pd.DataFrame(list(rows))
+    for name in names:
+        if name not in df.columns:
+            df[name] = None
+    extra = [c for c in df.columns if c not in names]
+    df = df[names + extra]
+    for name, kind, _ in spec:
+        df[name] = _coerce(df[name], kind)
+    return df
+
+
+def _coerce(col: pd.Series, kind: str) -> pd.Series:
+    if kind == "integer":
+        return pd.array(pd.to_numeric(col, errors="coerce"), dtype="Int64")
+    if kind == "number":
+        return pd.to_numeric(col, errors="coerce").astype("float64")
+    if kind == "boolean":
+        return col.astype("boolean")
+    return col.astype("string")
+
+
+def arrow_table(table: str, df: pd.DataFrame) -> pa.Table:
+    fields = [pa.field(n, _ARROW[t]) for n, t, _ in CONTRACT[table]]
+    names = [f.name for f in fields]
+    extra = [c for c in df.columns if c not in names]
+    schema = pa.schema(fields)
+    base = pa.Table.from_pandas(df[names], schema=schema, preserve_index=False)
+    for c in extra:
+        base = base.append_column(c, pa.array(df[c].astype("string") if df[c].dtype == object else df[c]))
+    return base
+
+
+def write_tables(out_dir: Path, rows_by_table: dict[str, list[dict[str, Any]]]) -> dict[str, pd.DataFrame]:
+    """Write every contract table (empty ones too, with their columns)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frames = {}
+    for table in TABLES:
+        df = frame(table, rows_by_table.get(table, []))
+        frames[table] = df
+        csv_bytes = df.to_csv(index=False).encode("utf-8")
+        write_if_changed(out_dir / f"{table}.csv", csv_bytes)
+        sink = pa.BufferOutputStream()
+        pq.write_table(arrow_table(table, df), sink, compression="zstd")
+        write_if_changed(out_dir / f"{table}.parquet", sink.getvalue().to_pybytes(), compare=csv_bytes,
+                         stamp=out_dir / f".{table}.parquet.sha")
+    return frames
+
+
+def write_if_changed(path: Path, data: bytes, compare: bytes | None = None, stamp: Path | None = None) -> bool:
+    """Atomically replace ``path`` with ``data`` unless its content is unchanged.
+
+    Parquet files embed writer metadata, so for them the caller passes the CSV
+    bytes as the content to ``compare`` and a ``stamp`` file remembers its hash.
+    """
+    digest = hashlib.sha256(compare if compare is not None else data).hexdigest()
+    if stamp is not None:
+        if path.exists() and stamp.exists() and stamp.read_text() == digest:
+            return False
+    elif path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+        return False
+    atomic_write(path, data)
+    if stamp is not None:
+        atomic_write(stamp, digest.encode())
+    return True
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, fsync, rename over ``path``."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
