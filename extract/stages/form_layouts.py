@@ -230,3 +230,222 @@ def scale_of(text: str) -> float:
 def kind_of(title: str) -> str:
     return "department" if "部门整体" in fv.norm(title) else "project"
 
+
+
+def _title_dept(title: str) -> str | None:
+    """部门名称：长沙市信访局 printed above a list form."""
+    m = re.search(r"部门名称[:：]\s*(\S+?)(?:\s|单位[:：]|金额单位|$)", fv.norm(title))
+    return m.group(1) if m else None
+
+
+class CardState:
+    """One card form being read, possibly over two pages."""
+
+    def __init__(self, page: Page, title: str) -> None:
+        self.form = FormCopy(kind=kind_of(title), layout="card")
+        self.scale = scale_of(title)
+        self.specs: list[ScopeColumns] = []
+        self.carry: dict[str, dict[str, str]] = {}
+        self.in_block = False
+        self.annual_x: float | None = None
+        self.goal_x: dict[str, tuple[float, float]] = {}
+        self.last_page = page.page_no
+
+    def read(self, grid: Grid, page: Page) -> None:
+        """Read one grid of the form: label rows, then the indicator block."""
+        self.form.add_page(page)
+        self.last_page = page.page_no
+        for r in range(grid.n_rows):
+            cells = row_cells(grid, r)
+            keys = [fv.label_key(c.text) for c in cells]
+            if any(k.startswith("三级指") for k in keys):
+                self.specs = header_columns(cells, SCOPE_ANNUAL)
+                self.in_block, self.carry = True, {}
+            elif self.in_block and not any(k.startswith(fv.END_LABELS) for k in keys):
+                read_indicator_row(grid, r, self.specs, self.carry, self.form)
+            else:
+                self.in_block = False
+                self._read_labels(cells)
+
+    def _read_labels(self, cells: list[Cell]) -> None:
+        for i, c in enumerate(cells):
+            key = fv.label_key(c.text)
+            if key in ("实施期目标", "实施周期目标") or key == "年度目标":
+                self.goal_x[SCOPE_ANNUAL if key == "年度目标" else SCOPE_PERIOD] = (c.x0, c.x1)
+                continue
+            if key.startswith("项目资金") and "万元" in key:
+                self.scale = 10000.0
+            name = fv.label_field(c.text)
+            src = None if name else fv.source_field(c.text)
+            if name is None and src is None:
+                continue
+            rest = [x for x in cells[i + 1:]]
+            stop = next((j for j, x in enumerate(rest) if fv.label_field(x.text) or fv.source_field(x.text)), len(rest))
+            values = rest[:stop]
+            inline = fv.split_label_value(c.text)[1]
+            self._set(name, src, c, values, inline)
+
+    def _set(self, name: str | None, src: str | None, label: Cell, values: list[Cell], inline: str) -> None:
+        form = self.form
+        text = inline or (values[0].text if values else "")
+        text = fv.norm(text)
+        form._confs.extend(v.conf for v in values if v.text)
+        if src is not None or name in ("funds_total", "funds_annual"):
+            if name == "funds_annual":
+                self.annual_x = label.x0
+            target = name or f"funds_{self._side(label)}_{src}"
+            if getattr(form, target) is None:
+                setattr(form, target, fv.parse_amount(text))
+                form.raw[target] = text
+            return
+        if name == "goal":
+            self._set_goals(values, inline)
+            return
+        if name is None or (getattr(form, name, None) not in (None, "") and name == "project_name"):
+            return
+        form.raw[name if name != "dept" else "dept_code"] = text
+        if name == "dept":
+            form.dept_code, form.dept_name = fv.split_dept(text)
+        elif name == "filled_at":
+            form.filled_at = fv.parse_timestamp(text)
+        elif name == "project_name":
+            form.project_code, form.project_name = fv.split_project_code(text)
+        elif getattr(form, name) is None:
+            setattr(form, name, text or None)
+
+    def _side(self, label: Cell) -> str:
+        """total (实施期) or annual (年度) side of a 资金来源 label, by column."""
+        if self.annual_x is not None and label.x0 >= self.annual_x - 3:
+            return "annual"
+        return "total"
+
+    def _set_goals(self, values: list[Cell], inline: str) -> None:
+        """总体目标: 实施期 and 年度 goals side by side, told apart by their headers."""
+        form = self.form
+        if inline:
+            form.goal_annual = form.goal_annual or inline
+            return
+        for k, v in enumerate(values):
+            if self.goal_x:
+                mid = (v.x0 + v.x1) / 2
+                ax = self.goal_x.get(SCOPE_ANNUAL)
+                scope = SCOPE_ANNUAL if ax and mid >= ax[0] - 3 else SCOPE_PERIOD
+            elif len(values) == 1:
+                scope = SCOPE_ANNUAL if form.kind == "department" else SCOPE_PERIOD
+            else:
+                scope = SCOPE_PERIOD if k == 0 else SCOPE_ANNUAL
+            target = "goal_period" if scope == SCOPE_PERIOD else "goal_annual"
+            if v.text and getattr(form, target) is None:
+                setattr(form, target, fv.norm(v.text))
+                form.raw[target] = fv.norm(v.text)
+
+    def finish(self) -> list[FormCopy]:
+        self.form.finish(self.scale)
+        f = self.form
+        substance = f.indicators or f.goal_period or f.goal_annual or f.overview or f.funds_total or f.funds_annual
+        return [f] if f.project_name and substance else []  # 项目名称 heads budget tables too
+
+
+class ListState:
+    """A list form: one row block per project; a block may continue on the next page."""
+
+    def __init__(self, title: str) -> None:
+        self.kind = kind_of(title)
+        self.scale = scale_of(title)
+        self.dept_name = _title_dept(title)
+        self.blocks: list[FormCopy] = []
+        self.current: FormCopy | None = None
+        self.last_page = 0
+
+    def read(self, grid: Grid, page: Page) -> None:
+        end, header = _header_zone(grid)
+        cols = {role: (c.x0, c.x1) for c in header if (role := _list_role(fv.label_key(c.text)))}
+        specs = header_columns(header, SCOPE_ANNUAL)
+        packed = cols.get("packed") if not specs else None
+        for r in range(end, grid.n_rows):
+            name_cell = text_at(grid, r, cols["name"]) if "name" in cols else None
+            if name_cell is not None and name_cell.row == r:
+                self._start(grid, r, name_cell, cols, first=(r == end))
+            if self.current is None:
+                continue
+            self.current.add_page(page)
+            read_indicator_row(grid, r, specs, self._carry, self.current)
+            if packed and name_cell is not None and name_cell.row == r:
+                self._read_packed(grid, r, packed)
+        self.last_page = page.page_no
+
+    def _start(self, grid: Grid, r: int, name_cell: Cell, cols: dict[str, tuple[float, float]], first: bool) -> None:
+        code, name = fv.split_project_code(name_cell.text)
+        if not name:
+            return  # an empty name cell continues the block of the previous page
+        if name.startswith(("合计", "总计")):
+            self.current = None
+            return
+        if first and self.current is not None and self.current.project_name == name:
+            return
+        form = FormCopy(project_name=name, project_code=code, kind=self.kind, layout="list")
+        form.dept_name = self.dept_name
+        form._confs.append(name_cell.conf)
+        for role, target in (("code", "dept_code"), ("amount", "funds_annual"),
+                             ("other", "funds_annual_other"), ("goal", "goal_annual")):
+            cell = text_at(grid, r, cols[role]) if role in cols else None
+            text = fv.norm(cell.text) if cell else ""
+            if not text:
+                continue
+            form.raw[target] = text
+            setattr(form, target, fv.parse_amount(text) if target.startswith("funds") else text)
+        self.blocks.append(form)
+        self.current, self._carry = form, {}
+
+    _carry: dict[str, dict[str, str]] = {}
+
+    def _read_packed(self, grid: Grid, r: int, span: tuple[float, float]) -> None:
+        cell = text_at(grid, r, span)
+        if cell is None or self.current is None:
+            return
+        self.current.layout = "packed"
+        for l1, l2, l3, vp, va in fv.parse_packed_indicators(cell.text):
+            for scope, raw in ((SCOPE_PERIOD, vp), (SCOPE_ANNUAL, va)):
+                v = fv.parse_value(raw)
+                self.current.indicators.append(IndicatorRow(scope, l1, l2, l3, raw, v.op, v.value, v.unit))
+
+    def finish(self) -> list[FormCopy]:
+        out = []
+        for form in self.blocks:
+            if form.indicators or form.goal_annual:
+                form.finish(self.scale)
+                out.append(form)
+        return out
+
+
+def _header_zone(grid: Grid) -> tuple[int, list[Cell]]:
+    """Rows of a list form's header: down to the end of the tallest header cell."""
+    end = 1
+    for c in grid.cells:
+        if c.row < 3 and name_header(c):
+            end = c.row + c.row_span
+            break
+    changed = True
+    while changed:
+        changed = False
+        for c in grid.cells:
+            if c.row < end and c.row + c.row_span > end and c.row_span < grid.n_rows // 2:
+                end, changed = c.row + c.row_span, True
+    return end, [c for c in grid.cells if c.row < end]
+
+
+def _list_role(key: str) -> str | None:
+    """Non-indicator columns of a list form header."""
+    if key in ("项目名称", "单位名称", "部门名称", "单位项目名称") or key.startswith("项目名称资金"):
+        return "name"
+    if key in ("单位编码", "单位代码", "部门编码"):
+        return "code"
+    if key in ("项目总额", "资金总额", "总计", "项目资金", "金额", "预算金额"):
+        return "amount"
+    if key == "其他资金":
+        return "other"
+    if key in ("绩效目标", "整体绩效目标", "年度绩效目标", "总体绩效目标"):
+        return "goal"
+    if key == "绩效指标":
+        return "packed"
+    return None

@@ -81,7 +81,7 @@ def _grid_kind(grid: Grid) -> str | None:
             if not name_header(c):
                 continue
             zone = [x for x in grid.cells if x.row < c.row + c.row_span]
-            if any(k.startswith(("一级指标", "绩效指标", "三级指标")) for k in _keys(zone)):
+            if any(k.startswith(("一级指", "绩效指标", "三级指")) for k in _keys(zone)):
                 return "list"
             return "card"
     return None
@@ -118,8 +118,8 @@ class _Reader:
         elif kind == "list":
             if self.card:
                 self._close()
-            if self.list_state is None or self.list_state.last_page != page.page_no - 1 \
-                    and self.list_state.last_page != page.page_no:
+            if self.list_state is None or self.list_state.kind != kind_of(title) \
+                    or self.list_state.last_page not in (page.page_no - 1, page.page_no):
                 self._close()
                 self.list_state = ListState(title)
             self.list_state.read(grid, page)
