@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from extract.model import Cell, Grid, Page
 from extract.stages import form_values as fv
+from extract.stages.layout import group_lines, join_texts
 
 SCOPE_PERIOD, SCOPE_ANNUAL = "实施期", "年度"
 #: projects fields read from a form, in contract order (dedupe merges these).
@@ -232,6 +233,31 @@ def kind_of(title: str) -> str:
 
 
 
+GOAL_HEADERS = ("实施期目标", "实施周期目标", "年度目标")
+
+
+def cell_text(cell: Cell, page: Page) -> str:
+    """A cell's text with the spaces the text layer printed kept.
+
+    The grid stage joins words of a line without spaces (right for words broken
+    across lines, 财政资 / 金); but 《财政部 司法部…》 or "起, 遗属" carry a real
+    space, seen as a gap of about a quarter em between two words of one line.
+    """
+    words = [w for w in page.words if cell.x0 - 0.5 <= w.xc <= cell.x1 + 0.5 and cell.top - 0.5 <= w.yc <= cell.bottom + 0.5]
+    if not words:
+        return fv.norm(cell.text)
+    parts = []
+    for line in group_lines(words, max(2.0, 0.4 * max(w.size for w in words))):
+        text, prev = "", None
+        for w in line:
+            if prev is not None and w.x0 - prev.x1 > 0.2 * max(prev.size, w.size, 1.0):
+                text += " "
+            text += w.text
+            prev = w
+        parts.append(text)
+    return fv.norm(join_texts(parts))
+
+
 def _title_dept(title: str) -> str | None:
     """部门名称：长沙市信访局 printed above a list form."""
     m = re.search(r"部门名称[:：]\s*(\S+?)(?:\s|单位[:：]|金额单位|$)", fv.norm(title))
@@ -249,16 +275,22 @@ class CardState:
         self.in_block = False
         self.annual_x: float | None = None
         self.goal_x: dict[str, tuple[float, float]] = {}
+        self.goal_pending = False
         self.last_page = page.page_no
+        self.page = page
 
     def read(self, grid: Grid, page: Page) -> None:
         """Read one grid of the form: label rows, then the indicator block."""
         self.form.add_page(page)
         self.last_page = page.page_no
+        self.page = page
         for r in range(grid.n_rows):
             cells = row_cells(grid, r)
             keys = [fv.label_key(c.text) for c in cells]
-            if any(k.startswith("三级指") for k in keys):
+            if self.goal_pending and not any(fv.label_field(c.text) for c in cells):
+                self.goal_pending = False
+                self._set_goals(cells, "")
+            elif any(k.startswith("三级指") for k in keys):
                 self.specs = header_columns(cells, SCOPE_ANNUAL)
                 self.in_block, self.carry = True, {}
             elif self.in_block and not any(k.startswith(fv.END_LABELS) for k in keys):
@@ -266,6 +298,20 @@ class CardState:
             else:
                 self.in_block = False
                 self._read_labels(cells)
+        if self.form.filled_at is None:
+            self._read_signature(page)
+
+    def _read_signature(self, page: Page) -> None:
+        """填报日期 printed on the signature line under the grid, not in a cell."""
+        for w in page.words:
+            if "填报日期" in w.text:
+                line = [x for x in page.words if abs(x.yc - w.yc) < 3 and x.x0 >= w.x0 - 1]
+                text = "".join(x.text for x in sorted(line, key=lambda x: x.x0))
+                stamp = fv.parse_timestamp(text.split("填报日期", 1)[1])
+                if stamp:
+                    self.form.filled_at = stamp
+                    self.form.raw["filled_at"] = fv.norm(text.split("填报日期", 1)[1]).lstrip(":：")
+                    return
 
     def _read_labels(self, cells: list[Cell]) -> None:
         for i, c in enumerate(cells):
@@ -281,14 +327,14 @@ class CardState:
                 continue
             rest = [x for x in cells[i + 1:]]
             stop = next((j for j, x in enumerate(rest) if fv.label_field(x.text) or fv.source_field(x.text)), len(rest))
-            values = rest[:stop]
-            inline = fv.split_label_value(c.text)[1]
+            values = [v for v in rest[:stop] if fv.label_key(v.text) not in GOAL_HEADERS]
+            head, inline = fv.split_label_value(c.text)
+            inline = inline if fv.label_field(head) else ""
             self._set(name, src, c, values, inline)
 
     def _set(self, name: str | None, src: str | None, label: Cell, values: list[Cell], inline: str) -> None:
         form = self.form
-        text = inline or (values[0].text if values else "")
-        text = fv.norm(text)
+        text = inline or (cell_text(values[0], self.page) if values else "")
         form._confs.extend(v.conf for v in values if v.text)
         if src is not None or name in ("funds_total", "funds_annual"):
             if name == "funds_annual":
@@ -299,7 +345,10 @@ class CardState:
                 form.raw[target] = text
             return
         if name == "goal":
-            self._set_goals(values, inline)
+            if values or inline:
+                self._set_goals(values, inline)
+            else:
+                self.goal_pending = True  # 实施期目标 / 年度目标 header first, goals on the next row
             return
         if name is None or (getattr(form, name, None) not in (None, "") and name == "project_name"):
             return
@@ -326,18 +375,18 @@ class CardState:
             form.goal_annual = form.goal_annual or inline
             return
         for k, v in enumerate(values):
-            if self.goal_x:
-                mid = (v.x0 + v.x1) / 2
-                ax = self.goal_x.get(SCOPE_ANNUAL)
-                scope = SCOPE_ANNUAL if ax and mid >= ax[0] - 3 else SCOPE_PERIOD
+            if self.goal_x:  # by the 实施期目标 / 年度目标 header each goal sits under
+                scopes = [s for s, (x0, x1) in self.goal_x.items() if v.x0 - 3 <= (x0 + x1) / 2 <= v.x1 + 3]
             elif len(values) == 1:
-                scope = SCOPE_ANNUAL if form.kind == "department" else SCOPE_PERIOD
+                scopes = [SCOPE_ANNUAL if form.kind == "department" else SCOPE_PERIOD]
             else:
-                scope = SCOPE_PERIOD if k == 0 else SCOPE_ANNUAL
-            target = "goal_period" if scope == SCOPE_PERIOD else "goal_annual"
-            if v.text and getattr(form, target) is None:
-                setattr(form, target, fv.norm(v.text))
-                form.raw[target] = fv.norm(v.text)
+                scopes = [SCOPE_PERIOD if k == 0 else SCOPE_ANNUAL]
+            text = cell_text(v, self.page)
+            for scope in scopes:  # one cell spanning both headers is both goals
+                target = "goal_period" if scope == SCOPE_PERIOD else "goal_annual"
+                if text and getattr(form, target) is None:
+                    setattr(form, target, text)
+                    form.raw[target] = text
 
     def finish(self) -> list[FormCopy]:
         self.form.finish(self.scale)

@@ -53,7 +53,7 @@ _OPS = {"≥": "≥", "≧": "≥", "≤": "≤", "≦": "≤", ">": ">", "<": "
         "大于等于": "≥", "不低于": "≥", "不少于": "≥", "小于等于": "≤", "不高于": "≤",
         "不超过": "≤", "大于": ">", "小于": "<", "等于": "="}
 _VALUE = re.compile(
-    r"^(?P<op>大于等于|小于等于|不低于|不少于|不高于|不超过|大于|小于|等于|[≥≧≤≦><=＝])?\s*"
+    r"^(?P<lead>[\u4e00-\u9fff]{1,4}(?=[\d≥≤<>=]))?(?P<op>大于等于|小于等于|不低于|不少于|不高于|不超过|大于|小于|等于|[≥≧≤≦><=＝])?\s*"
     r"(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>[^\d≥≤<>=，,；;。].{0,11})?$")
 _AMOUNT = re.compile(r"^[-+]?\d+(?:,\d{3})*(?:\.\d+)?$")
 _STAMP = re.compile(r"(\d{4})[-/.年]?(\d{2})[-/.月]?(\d{2})日?\s*(?:(\d{2}):?(\d{2}):?(\d{2}))?")
@@ -160,9 +160,9 @@ class Value:
 def parse_value(raw: str) -> Value:
     """≥14000吨 → (≥, 14000, 吨); 100% → (None, 100, %); 按月发放 → all None.
 
-    Only a value that is entirely "op number unit" is split; anything with words
-    around the number (提高95%, 项目立项数量≥40个) stays text, because guessing
-    which number is the target would invent data.
+    A short lead word is allowed (提高95% → 95, %: the sample's ground truth reads
+    it so); anything longer around the number (项目立项数量≥40个；…) stays text,
+    because guessing which number is the target would invent data.
     """
     t = norm(raw).replace(" ", "")
     m = _VALUE.match(t)
