@@ -1,0 +1,124 @@
+"""Forms: value parsing, labels, a hand-built card, the born-digital sample and real files."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from extract.model import Cell, Grid, Page, Word
+from extract.stages import form_values as fv
+from extract.stages.forms import read_forms
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "yq2025_born_digital.pdf"
+REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("≥14000吨", ("≥", 14000.0, "吨")), ("≤110000元/年", ("≤", 110000.0, "元/年")),
+    ("100%", (None, 100.0, "%")), ("按月发放", (None, None, None)), ("提高95%", (None, 95.0, "%")),
+    ("≦核定人数", (None, None, None)),
+])
+def test_parse_value(raw, expected):
+    v = fv.parse_value(raw)
+    assert (v.op, v.value, v.unit) == expected
+
+
+def test_labels_and_fields():
+    assert fv.split_dept("028-阳泉市司法局") == ("028", "阳泉市司法局")
+    assert fv.parse_timestamp("20250110094534") == "2025-01-10T09:45:34"
+    assert fv.label_field("项目日期") == "period" and fv.label_field("项目期") == "period"
+    assert fv.source_field("市、县（区）财政资") == "local"
+    assert fv.source_field("其中:中央财政拨款") == "central"
+
+
+def _cell(r, c, x0, x1, text, rs=1):
+    return Cell(r, c, rs, 1, x0, 10 * r, x1, 10 * (r + rs), text)
+
+
+def test_hand_built_card():
+    cells = [_cell(0, 0, 0, 50, "项目名称"), _cell(0, 1, 50, 200, "测试项目"),
+             _cell(1, 0, 0, 50, "主管部门及代码"), _cell(1, 1, 50, 200, "028-阳泉市司法局"),
+             _cell(2, 0, 0, 50, "一级指标"), _cell(2, 1, 50, 100, "二级指标"), _cell(2, 2, 100, 150, "三级指标"),
+             _cell(2, 3, 150, 200, "指标值"),
+             _cell(3, 0, 0, 50, "产出指标", rs=2), _cell(3, 1, 50, 100, "数量指标", rs=2),
+             _cell(3, 2, 100, 150, "预计用水量"), _cell(3, 3, 150, 200, "≥14000吨"),
+             _cell(4, 2, 100, 150, "满意度"), _cell(4, 3, 150, 200, "100%")]
+    page = Page(1, 300, 300, grids=[Grid(1, 0, 0, 200, 50, 5, 4, cells)])
+    (form,) = read_forms([page])
+    assert (form.project_name, form.dept_code, form.dept_name) == ("测试项目", "028", "阳泉市司法局")
+    assert [(i.level1, i.level2, i.level3, i.value) for i in form.indicators] == [
+        ("产出指标", "数量指标", "预计用水量", 14000.0), ("产出指标", "数量指标", "满意度", 100.0)]
+
+
+@lru_cache(maxsize=None)
+def read_pdf(path: Path, first: int = 1, last: int | None = None):
+    import pypdfium2 as pdfium
+
+    from extract.stages.grid import find_grids
+    from extract.stages.read import read_page
+    pdf = pdfium.PdfDocument(str(path))
+    pages = []
+    for i in range(first - 1, last or len(pdf)):
+        p = read_page(pdf[i], i + 1)
+        p.grids = find_grids(p)
+        pages.append(p)
+    return pages
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="samples not generated")
+def test_sample_projects_and_indicators_exact():
+    from extract.stages.dedupe import merge_copies
+    truth = json.loads(SAMPLE.with_suffix("").with_suffix(".truth.json").read_text())
+    forms = read_forms(read_pdf(SAMPLE))
+    assert len(forms) == 14
+    merged = merge_copies("d", forms)
+    assert len(merged.projects) == len(truth["projects"]) == 7
+    for got, want in zip(merged.projects, truth["projects"]):
+        assert {k: got.get(k) for k in want if k != "garbles_copy2"} == \
+            {k: v for k, v in want.items() if k != "garbles_copy2"}
+    cols = list(truth["indicators"][0])
+    assert [{k: r[k] for k in cols} for r in merged.indicators] == truth["indicators"]
+    exp = {(c["key"], c["field"]): c["values"] for c in truth["expected_conflicts"] if c["entity"] == "project"}
+    got = {(c["key"], c["field"]): json.loads(c["values"]) for c in merged.conflicts}
+    assert got == exp
+
+
+def _real(prefix: str) -> Path:
+    hits = sorted(REAL.glob(f"{prefix}_*.pdf")) if REAL.exists() else []
+    if not hits:
+        pytest.skip("real corpus absent")
+    return hits[0]
+
+
+def test_real_19_beijing_list_form():
+    forms = read_forms(read_pdf(_real("19"), 12, 23))
+    assert len(forms) == 15
+    first = forms[0]
+    assert (first.project_name, first.funds_annual, first.pages) == ("千家万盆鲜花祝福祖国", 300000.0, [12])
+    ind = first.indicators[3]
+    assert (ind.scope, ind.level1, ind.level2, ind.level3, ind.op, ind.value, ind.value_unit) == \
+        ("年度", "成本指标", "经济成本指标", "购买花卉", "≤", 29.0, "万元")
+
+
+def test_real_27_department_card_over_two_pages():
+    (form,) = read_forms(read_pdf(_real("27")))
+    assert form.kind == "department" and form.pages == [1, 2]
+    scopes = {i.scope for i in form.indicators}
+    assert scopes == {"实施期", "年度"} and len(form.indicators) == 42
+    first = form.indicators[0]
+    assert (first.level1, first.level2, first.value_raw, first.op, first.value) == ("产出指标", "数量指标", "≥20", "≥", 20.0)
+
+
+def test_real_31_changsha_list_continues_over_pages():
+    forms = read_forms(read_pdf(_real("31"), 20, 32))
+    names = [f.project_name for f in forms]
+    assert names[:2] == ["基层及其他信访业务工作经费专项", "人民来访接待中心及特护期运行专项"]
+    assert forms[0].pages == [22, 23] and forms[0].funds_annual == 357800.0
+    assert forms[-1].kind == "department"
+    ind = forms[0].indicators[0]
+    assert (ind.level1, ind.level2, ind.level3, ind.op, ind.value, ind.value_unit) == \
+        ("成本指标", "经济成本指标", "总成本", "≤", 35.78, "万元")
