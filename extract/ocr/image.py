@@ -57,6 +57,37 @@ def whiten_light(grey: np.ndarray, threshold: int) -> np.ndarray:
     return out
 
 
+def drop_light_strokes(grey: np.ndarray, dark: int = INK) -> np.ndarray:
+    """Whiten every connected stroke that has no dark pixel in it (hysteresis).
+
+    Text glyphs have dark cores and light anti-aliased edges; watermark glyphs
+    and scanner smudges are light throughout. Keeping whole components that
+    reach ``dark`` removes the watermark without thresholding the text's edges,
+    which is why this, not a hard threshold, is used on narrative text.
+    """
+    background = int(np.median(grey[::8, ::8]))
+    light = min(235, background - 20)
+    mask = (grey < light).astype(np.uint8)
+    n, labels = cv2.connectedComponents(mask, connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[np.unique(labels[grey < dark])] = True
+    keep[0] = False
+    out = np.full_like(grey, 255)
+    sel = keep[labels]
+    out[sel] = grey[sel]
+    return out
+
+
+def despeckle(mask: np.ndarray, max_area: int) -> np.ndarray:
+    """Ink mask without components of at most ``max_area`` pixels (scan specks)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    small = stats[:, cv2.CC_STAT_AREA] <= max_area
+    small[0] = False
+    out = mask.copy()
+    out[small[labels]] = 0
+    return out
+
+
 def ink_mask(grey: np.ndarray, threshold: int = INK) -> np.ndarray:
     """255 where there is ink; the threshold is lowered for dark scans (Otsu)."""
     otsu, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -64,13 +95,13 @@ def ink_mask(grey: np.ndarray, threshold: int = INK) -> np.ndarray:
     return np.where(grey < t, 255, 0).astype(np.uint8)
 
 
-def rotate(grey: np.ndarray, degrees: float) -> np.ndarray:
-    """Rotate about the centre by a small angle (counter-clockwise), white fill."""
+def rotate(grey: np.ndarray, degrees: float, fill: int = 255) -> np.ndarray:
+    """Rotate about the centre by a small angle (counter-clockwise); ``fill`` the corners."""
     if abs(degrees) < 0.05:
         return grey
     h, w = grey.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
-    return cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    return cv2.warpAffine(grey, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=fill)
 
 
 def turn(grey: np.ndarray, quarter_turns: int) -> np.ndarray:
@@ -89,7 +120,7 @@ def estimate_skew(grey: np.ndarray, max_angle: float = MAX_SKEW) -> float:
         return 0.0
 
     def score(angle: float) -> float:
-        return float(np.var(rotate(small, angle).sum(axis=1, dtype=np.float64)))
+        return float(np.var(rotate(small, angle, fill=0).sum(axis=1, dtype=np.float64)))
 
     coarse = max(np.arange(-max_angle, max_angle + 1e-9, 0.5), key=score)
     fine = max(np.arange(coarse - 0.4, coarse + 0.41, 0.1), key=score)
@@ -156,13 +187,13 @@ def erase_rulings(grey: np.ndarray, lines: list[Line], pad: int = 2) -> np.ndarr
     return out
 
 
-def text_bands(crop: np.ndarray, min_gap: int = 2, min_height: int = 4) -> list[tuple[int, int, int, int]]:
+def text_bands(crop: np.ndarray, min_gap: int = 2, min_height: int = 4, speck: int = 4) -> list[tuple[int, int, int, int]]:
     """Boxes (x0, y0, x1, y1) of the text lines inside a cell crop, top to bottom.
 
     A cell may wrap its text over two or three lines; recognition models read
     one line, so each band of ink rows separated by blank rows is read alone.
     """
-    ink = ink_mask(crop) > 0
+    ink = despeckle(ink_mask(crop), speck) > 0
     rows = ink.any(axis=1)
     bands: list[tuple[int, int]] = []
     y = 0

@@ -53,7 +53,9 @@ def close_open_grids(rulings: Sequence[Ruling]) -> list[Ruling]:
     horizontals = [r for r in rulings if r.orientation == "h"]
     for end in ("top", "bottom"):
         for y in _cluster([getattr(v, end) for v in verticals]):
-            ends = [v for v in verticals if abs(getattr(v, end) - y) <= SNAP]
+            beyond = y - 2 * SNAP if end == "top" else y + 2 * SNAP
+            ends = [v for v in verticals if abs(getattr(v, end) - y) <= SNAP
+                    and not _continues(verticals, v.x0, beyond)]
             if len(ends) < 2:
                 continue
             x0, x1 = min(v.x0 for v in ends), max(v.x0 for v in ends)
@@ -61,6 +63,16 @@ def close_open_grids(rulings: Sequence[Ruling]) -> list[Ruling]:
             if not covered:
                 out.append(Ruling(x0, y, x1, y))
     return out
+
+
+def _continues(verticals: Sequence[Ruling], x: float, y: float) -> bool:
+    """Whether some vertical ruling at ``x`` passes through height ``y``.
+
+    Excel exports draw each cell's border separately, so a column border is many
+    short segments; a segment's end is a grid's open edge only where no other
+    segment carries the border on.
+    """
+    return any(abs(v.x0 - x) <= SNAP and v.top <= y <= v.bottom for v in verticals)
 
 
 def _edge(r: Ruling) -> dict:

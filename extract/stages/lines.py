@@ -15,7 +15,7 @@ from extract.stages.normalise import compact, normalise_text
 from extract.stages.numbers import parse_amount
 
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
-_CODE_IN_NAME = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?\s*([^\d\s].*)$")
+_CODE_IN_NAME = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?\s*[-－—]?\s*([^\d\s].*)$")
 _CODE_HEADER = re.compile(r"编码|代码|编号")
 _LABEL_HEADER = re.compile(r"名称|^项目$|/项目$|科目$|单位名称|^单位$|内容|说明|用途|类型|方式|品目")
 _PART = {"类": 0, "款": 1, "项": 2}
@@ -32,7 +32,7 @@ def column_roles(table: TableBlock) -> list[str]:
     for c, path in enumerate(table.columns):
         values = [compact(_clean(row[c])) for row in table.body if c < len(row) and row[c].strip(INHERITED).strip()]
         leaf = path.split("/")[-1] if path else ""
-        if leaf in _PART and values and all(re.fullmatch(r"\d{2,3}", v) for v in values):
+        if leaf in _PART and values and _share(values, lambda v: re.fullmatch(r"\d{2,3}", v)) >= 0.8:
             roles.append("code_part")
         elif _CODE_HEADER.search(path) or (values and _share(values, _CODE.match) >= 0.6 and not _money_header(path)):
             roles.append("code")
@@ -59,9 +59,33 @@ def table_lines(table: TableBlock, doc_id: str) -> list[dict[str, Any]]:
     sides = table.sides or [None] * len(table.columns)
     out: list[dict[str, Any]] = []
     for side in dict.fromkeys(sides):
-        cols = [c for c in range(len(table.columns)) if sides[c] == side]
+        side_cols = [c for c in range(len(table.columns)) if sides[c] == side]
+        for cols in panels(side_cols, roles):
+            out.extend(_panel_lines(table, doc_id, side, cols, roles))
+    return out
+
+
+def panels(cols: list[int], roles: list[str]) -> list[list[int]]:
+    """Split columns into panels printed side by side (代码 | 名称 | 金额 | 代码 | 名称 | 金额).
+
+    A label or code column that follows an amount column starts a new panel,
+    with its own row labels (人员经费 beside 公用经费 in basic-expenditure tables).
+    """
+    out: list[list[int]] = []
+    for c in cols:
+        starts = roles[c] in ("code", "code_part", "label") and out and any(roles[k] == "amount" for k in out[-1])
+        if not out or starts:
+            out.append([])
+        out[-1].append(c)
+    return out
+
+
+def _panel_lines(table: TableBlock, doc_id: str, side: str | None, cols: list[int],
+                 roles: list[str]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if True:
         for row_no, row in enumerate(table.body, start=1):
-            code, name = row_identity(row, cols, roles)
+            code, name = row_identity(row, cols, roles, table.columns)
             for c in cols:
                 if roles[c] != "amount":
                     continue
@@ -78,31 +102,55 @@ def table_lines(table: TableBlock, doc_id: str) -> list[dict[str, Any]]:
     return out
 
 
-def row_identity(row: list[str], cols: list[int], roles: list[str]) -> tuple[str | None, str | None]:
-    """(科目编码, name) of a body row within the given columns."""
+def row_identity(row: list[str], cols: list[int], roles: list[str],
+                 headers: list[str] | None = None) -> tuple[str | None, str | None]:
+    """(科目编码, name) of a body row within the given columns.
+
+    The name is the row's own label; a vertically merged group label above it is
+    kept as a prefix (一般公共预算资金/小计) only when both sit under the same
+    header, since then the group is part of the label. Codes printed inside the
+    label (``[2120106]工程建设管理``, ``30102-津贴补贴``) are split off.
+    """
+    headers = headers or [""] * (max(cols, default=0) + 1)
     code = None
-    parts = ["", "", ""]
+    parts: list[str] = []
+    label_fallback: list[str] = []
     for c in cols:
         text = compact(_clean(row[c])) if c < len(row) else ""
         if roles[c] == "code" and text:
-            code = re.sub(r"\D", "", text) or None
+            code = text if text.isdigit() else None
+            if code is None and not re.search(r"\d", text):
+                label_fallback.append(text)  # 合计 printed in the 科目编码 column
         elif roles[c] == "code_part" and text:
-            parts[min(len([p for p in parts if p]), 2)] = text
-    if code is None and parts[0]:
+            parts.append(text)
+    if code is None and parts:
         code = "".join(parts)
-    labels = [(row[c] if c < len(row) else "") for c in cols if roles[c] == "label"]
-    own = [_clean(t) for t in labels if t.strip() and not t.startswith(INHERITED)]
-    group = [_clean(t) for t in labels if t.startswith(INHERITED) and _clean(t)]
-    name = own[0] if own else (group[-1] if group else None)
-    if own and group:
-        name = f"{group[0]}/{own[0]}"
-    if name and code is None:
+    label_cols = _preferred_labels([c for c in cols if roles[c] == "label"], headers)
+    own = [(c, _clean(row[c])) for c in label_cols if c < len(row) and row[c].strip() and not row[c].startswith(INHERITED)]
+    group = [(c, _clean(row[c])) for c in label_cols if c < len(row) and row[c].startswith(INHERITED) and _clean(row[c])]
+    name = own[-1][1] if own else (group[-1][1] if group else (label_fallback[0] if label_fallback else None))
+    if own and group and _top(headers[group[0][0]]) == _top(headers[own[-1][0]]):
+        name = f"{group[0][1]}/{own[-1][1]}"
+    if name:
         m = _CODE_IN_NAME.match(name)
         if m:
-            code, name = m.group(1), m.group(2).strip()
-    if code is not None and not _CODE.match(code):
-        code = code if code.isdigit() else None
+            code = code or m.group(1)
+            name = m.group(2).strip()
+        name = name.lstrip("-－—· ").strip() or None
     return code, name
+
+
+def _top(path: str) -> str:
+    return path.split("/")[0]
+
+
+def _preferred_labels(label_cols: list[int], headers: list[str]) -> list[int]:
+    """Of 政府/部门 economic-classification label pairs, the 部门 (finer) column only."""
+    dept = [c for c in label_cols if "部门" in headers[c]]
+    gov = [c for c in label_cols if "政府" in headers[c]]
+    if dept and gov:
+        return [c for c in label_cols if c not in gov]
+    return label_cols
 
 
 def code_level(code: str | None) -> int | None:

@@ -144,8 +144,11 @@ def _read_glyphs(pdf_page: pdfium.PdfPage, to_view) -> list[Glyph]:
         map_error = pdfium_c.FPDFText_HasUnicodeMapError(tp, i) == 1
         xa, ya = to_view(rect.left, rect.top)
         xb, yb = to_view(rect.right, rect.bottom)
-        out.append(Glyph(ch, min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb),
-                         pdfium_c.FPDFText_GetFontSize(tp, i), angle, light, _is_bad(ch, map_error)))
+        top, bottom = min(ya, yb), max(ya, yb)
+        # The loose box height is the font size in page space; FPDFText_GetFontSize
+        # ignores the text matrix's scale and can be off by 10x in some producers.
+        out.append(Glyph(ch, min(xa, xb), top, max(xa, xb), bottom, bottom - top, angle, light,
+                         _is_bad(ch, map_error)))
     textpage.close()
     return out
 
@@ -172,7 +175,8 @@ def _drop_fake_bold(glyphs: list[Glyph]) -> list[Glyph]:
     for g in glyphs:
         dup = False
         for p in recent:
-            if p.ch == g.ch and abs(p.x0 - g.x0) < 0.35 * max(g.size, 1) and abs(p.top - g.top) < 0.35 * max(g.size, 1):
+            width = max(min(g.x1 - g.x0, p.x1 - p.x0), 0.5)
+            if p.ch == g.ch and abs(p.x0 - g.x0) < 0.3 * width and abs(p.top - g.top) < 0.3 * max(g.size, 1):
                 dup = True
                 break
         if not dup:

@@ -21,14 +21,16 @@ TITLE_RULES: list[tuple[str, str, str | None]] = [
     ("fiscal_grant_total", r"财政拨款.*收.*支.*总", None),  # 财政拨款收支总表
     ("income_expenditure_total", r"收.{0,4}支.*(总表|总体情况|总况|总计表)|收支(预算|决算)?表$", r"财政拨款"),
     ("state_capital", r"国有资本经营", None),
-    ("gov_fund_income", r"政府性基金.*收入", None),
+    ("gov_fund_income", r"政府性基金.*收入", r"支出"),
     ("gov_fund_expenditure", r"政府性基金", None),
+    ("other", r"经济分类", r"基本支出"),  # all spending by economic class: not the basic-only table
     ("general_budget_basic_expenditure", r"一般公共预算.*基本支出|财政拨款.*基本支出", None),
     ("general_budget_expenditure", r"一般公共预算.*支出|财政拨款.*支出", None),
     ("project_expenditure_carryover", r"项目支出.*上年结转", None),
-    ("project_expenditure", r"项目支出(预算|决算)?(表|明细)", None),
-    ("income_total", r"收入(预算|决算)?(总表|表|情况表)", r"支出"),
-    ("expenditure_total", r"支出(预算|决算)?(总表|表|情况表)", r"基本支出.*经济|项目支出"),
+    ("project_expenditure", r"项目支出.*(表|明细)$", None),
+    ("other", r"^(部门|单位)?(预算)?基本支出", None),  # basic spending of all fund sources
+    ("income_total", r"收入(预算|决算)?(总表|表|总体情况表|情况表)", r"支出"),
+    ("expenditure_total", r"支出(预算|决算)?(总表|表|总体情况表|情况表)", r"基本支出.*经济|项目支出"),
 ]
 _COMPILED = [(k, re.compile(p), re.compile(n) if n else None) for k, p, n in TITLE_RULES]
 

@@ -117,7 +117,8 @@ def stitch_grids(contexts: list[GridContext]) -> list[list[GridContext]]:
 
     - it is the first grid on its page and the previous grid was the last on the
       page before, and
-    - it has no title of its own above it (or it is marked 续表), and
+    - it has no title of its own above it, or it is marked 续表, or its title
+      repeats the table's title (Shenzhen prints 表1 收支总表 on every page), and
     - it has the same number of columns (±1 for a dropped border column).
     Everything else starts a new table.
     """
@@ -127,21 +128,31 @@ def stitch_grids(contexts: list[GridContext]) -> list[list[GridContext]]:
             prev = groups[-1][-1]
             same_cols = abs(prev.grid.n_cols - ctx.grid.n_cols) <= 1
             follows = ctx.first_on_page and prev.last_on_page and ctx.grid.page_no == prev.grid.page_no + 1
-            if follows and same_cols and (ctx.title is None or ctx.continued):
+            same_title = ctx.title is not None and _table_title(groups[-1]) == compact(ctx.title)
+            if follows and same_cols and (ctx.title is None or ctx.continued or same_title):
                 groups[-1].append(ctx)
                 continue
         groups.append([ctx])
     return groups
 
 
+def _table_title(group: list[GridContext]) -> str | None:
+    return next((compact(c.title) for c in group if c.title), None)
+
+
 def _row_is_body(row: list[str]) -> bool:
     """A body row carries an amount, a 科目编码, or a total label."""
-    first = next((compact(t) for t in row if t.strip()), "")
+    lead = next((i for i, t in enumerate(row) if t.strip()), None)
+    first = compact(row[lead]) if lead is not None and lead <= 1 else ""
     if _CODE.match(first) or _CODE_IN_NAME.match(first):
         return True
-    if re.match(r"^(合计|总计|收入总计|支出总计|本年收入合计|本年支出合计)$", first):
+    texts = [t for t in row if t.strip() and not is_amount(t)]
+    if re.match(r"^(合计|总计|收入总计|支出总计|本年收入合计|本年支出合计)$", first) and len(texts) <= 2:
+        return True  # a totals row; 合计 among many header words is a column header
+    if sum(1 for t in row if is_amount(t)) >= 1 and not _is_column_number_row(row):
         return True
-    return sum(1 for t in row if is_amount(t)) >= 1 and not _is_column_number_row(row)
+    filled = [i for i, t in enumerate(row) if t.strip()]
+    return len(row) > 2 and len(filled) == 1 and filled[0] <= 1  # a label whose amounts are blank
 
 
 def _is_column_number_row(row: list[str]) -> bool:
@@ -182,11 +193,10 @@ def column_paths(grid: Grid, header_rows: int, start: int = 0) -> tuple[list[str
     has_in = any(p and _SIDE_IN.match(p[0]) for p in paths)
     has_out = any(p and _SIDE_OUT.match(p[0]) for p in paths)
     if has_in and has_out:
+        # The side label stays the top level of the path (contract: 支出/当年预算安排).
         for c, p in enumerate(paths):
             if p and (_SIDE_IN.match(p[0]) or _SIDE_OUT.match(p[0])):
                 sides[c] = "收入" if _SIDE_IN.match(p[0]) else "支出"
-                if p[0] in ("收入", "支出") or len(p) > 1:
-                    p.pop(0) if p[0] in ("收入", "支出", "收入项目", "支出项目") and len(p) > 1 else None
     else:
         _sides_from_repeated_labels(paths, sides)
     return ["/".join(p) for p in paths], sides

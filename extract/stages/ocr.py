@@ -1,0 +1,298 @@
+"""OCR: a page image → the same :class:`Page` the text-layer reader makes.
+
+Reads a ``pypdfium2`` page (or an already rendered image); writes a Page with
+``method="ocr"``, words carrying OCR confidence, and ruling lines found in the
+image, so the grid, table and form stages read scans exactly as text pages.
+
+The flow (each step a small function; image operations in
+:mod:`extract.ocr.image`):
+
+1. render at ``dpi`` (200 by default) in colour, whiten seal/stamp colours, grey;
+2. orient: quarter turn when the text runs vertically, half turn when the
+   engine reads the page better upside down; deskew small angles;
+3. find ruling lines by morphology and, from them, the grids (the grid stage's
+   own :func:`find_grids`, so both paths agree on what a cell is);
+4. fast path: every non-empty cell is cut out (hard threshold: watermark gone,
+   rulings erased), split into text lines, and all crops are read in one
+   batched recognition-only call; no text detection inside grids;
+5. outside the grids: text detection + recognition on the gently thresholded
+   image, limited to the box that still holds ink;
+6. amounts: :func:`extract.ocr.numbers.fix_amount` on every word.
+
+Coordinates: pixels × 72 / dpi = PDF points, origin top-left, in the frame of
+the page *as oriented* (a sideways scan becomes a landscape Page).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pypdfium2 as pdfium
+
+from extract.errors import StageError
+from extract.model import Page, PageFacts, PageKind, Ruling, Word
+from extract.ocr import image as im
+from extract.ocr.base import OcrEngine
+from extract.ocr.numbers import fix_amount
+from extract.stages.grid import find_grids
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DPI = 200
+#: Lengthen each detected ruling by this much (points) at both ends: scanned
+#: lines stop a pixel or two short of the line they meet, and the grid finder
+#: joins lines only within 1 pt.
+RULING_REACH = 2.5
+#: Orientation test: how many line crops are read both ways up.
+ORIENT_SAMPLES = 4
+
+
+@dataclass(slots=True)
+class OcrOptions:
+    """How a page is OCR'd; the defaults are the measured ones."""
+
+    dpi: int = DEFAULT_DPI
+    deskew: bool = True
+    orient: bool = True
+    hard_threshold: int = im.HARD_THRESHOLD
+    fix_numbers: bool = True
+
+
+@dataclass(slots=True)
+class OcrTrace:
+    """What the image pipeline decided for one page (for ``inspect`` and the bench)."""
+
+    quarter_turns: int = 0
+    skew: float = 0.0
+    n_grids: int = 0
+    n_cell_crops: int = 0
+    n_det_lines: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def needs_ocr(page: Page) -> bool:
+    """True for pages routed to OCR: scans, and text layers that lie.
+
+    Besides ``read.classify``'s verdict, a TEXT page is sent to OCR when its
+    text is mojibake (see :func:`implausible_share`).
+    """
+    if page.kind in (PageKind.IMAGE, PageKind.GARBLED):
+        return True
+    if page.kind == PageKind.TEXT and page.method == "text":
+        return implausible_share("".join(w.text for w in page.words)) > IMPLAUSIBLE_SHARE
+    return False
+
+
+#: A Chinese text layer where more than this share of the ideographs fall outside
+#: GB2312 level 1 (the 3,755 common characters) is mojibake: budget prose is
+#: >95% level 1, UTF-8 read as GBK (预算 → 棰勭畻) is <10%.
+IMPLAUSIBLE_SHARE = 0.5
+
+
+def implausible_share(text: str) -> float:
+    """Share of suspicious characters: rare ideographs and Latin-1 letters (Ô¤Ëã).
+
+    Needs at least 20 such characters to judge; returns 0.0 below that.
+    """
+    cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    latin1 = sum(1 for c in text if "\u00c0" <= c <= "\u00ff")
+    if len(cjk) + latin1 < 20:
+        return 0.0
+    rare = sum(1 for c in cjk if not _is_common(c))
+    return (rare + latin1) / (len(cjk) + latin1)
+
+
+def _is_common(ch: str) -> bool:
+    try:
+        b = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return 0xB0 <= b[0] <= 0xD7
+
+
+def ocr_page(pdf_page: pdfium.PdfPage, page: Page | None, engine: OcrEngine,
+             options: OcrOptions | None = None, page_no: int | None = None) -> Page:
+    """OCR one PDF page into a Page; ``page`` (the text-layer read) lends kind and facts."""
+    options = options or OcrOptions()
+    no = page.page_no if page is not None else (page_no or 1)
+    try:
+        rgb = render_page(pdf_page, options.dpi)
+    except Exception as exc:  # pdfium raises plain errors on broken page content
+        raise StageError("ocr", f"cannot render page: {exc}", no) from exc
+    result, _ = ocr_image(rgb, no, engine, options)
+    if page is not None:
+        result.kind, result.facts = page.kind, page.facts
+    return result
+
+
+def render_page(pdf_page: pdfium.PdfPage, dpi: int = DEFAULT_DPI) -> np.ndarray:
+    """The page as an RGB ``uint8`` array at ``dpi``, /Rotate applied."""
+    bitmap = pdf_page.render(scale=dpi / 72, rev_byteorder=True)
+    arr = bitmap.to_numpy()
+    return np.ascontiguousarray(arr[..., :3]) if arr.ndim == 3 else arr
+
+
+def ocr_image(image: np.ndarray, page_no: int, engine: OcrEngine,
+              options: OcrOptions | None = None) -> tuple[Page, OcrTrace]:
+    """OCR a rendered page image (RGB or grey, at ``options.dpi``) into a Page."""
+    options = options or OcrOptions()
+    trace = OcrTrace()
+    try:
+        grey = prepare_image(image, engine, options, trace)
+        return _read_prepared(grey, page_no, engine, options, trace), trace
+    except StageError:
+        raise
+    except Exception as exc:  # an engine crash becomes a page issue, not a traceback
+        raise StageError("ocr", f"{getattr(engine, 'name', 'engine')} failed: {exc}", page_no) from exc
+
+
+def prepare_image(image: np.ndarray, engine: OcrEngine, options: OcrOptions, trace: OcrTrace) -> np.ndarray:
+    """Colour ink dropped, page turned upright, small skew removed."""
+    grey = im.drop_colour_ink(image)
+    if options.orient:
+        if im.text_is_vertical(grey, options.dpi):
+            grey = im.turn(grey, 1)
+            trace.quarter_turns = 1
+        if is_upside_down(grey, engine, options):
+            grey = im.turn(grey, 2)
+            trace.quarter_turns += 2
+    if options.deskew:
+        trace.skew = im.estimate_skew(grey)
+        grey = im.rotate(grey, trace.skew)
+    return grey
+
+
+def is_upside_down(grey: np.ndarray, engine: OcrEngine, options: OcrOptions) -> bool:
+    """Read a few text-line crops both ways up; upside down when that reads clearly better.
+
+    Engine-agnostic (any engine's confidence drops on inverted glyphs); costs a
+    few recognition-only crops, not a page.
+    """
+    crops = sample_line_crops(im.whiten_light(grey, options.hard_threshold), options.dpi)
+    if not crops:
+        return False
+    upright = engine.recognise_crops(crops)
+    flipped = engine.recognise_crops([im.turn(c, 2) for c in crops])
+    score_up = float(np.mean([c for _, c in upright]))
+    score_down = float(np.mean([c for _, c in flipped]))
+    return score_down > score_up + 0.15
+
+
+def sample_line_crops(grey: np.ndarray, dpi: int, n: int = ORIENT_SAMPLES) -> list[np.ndarray]:
+    """Up to ``n`` text-line-shaped ink blobs, cut at most ~12 glyphs wide."""
+    import cv2
+
+    mask = im.ink_mask(grey)
+    mask = cv2.subtract(mask, cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, int(0.4 * dpi)), np.uint8)))
+    smear = cv2.dilate(mask, np.ones((1, max(3, dpi // 20)), np.uint8))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
+    glyph = dpi * 10 / 72  # a 10 pt glyph in pixels
+    blobs = [s for s in stats[1:] if 0.6 * glyph <= s[3] <= 3 * glyph and s[2] >= 3 * s[3]]
+    blobs.sort(key=lambda s: -s[2])
+    out = []
+    for x, y, w, h, _ in blobs[:n]:
+        w = min(int(w), int(12 * h))
+        out.append(grey[max(0, y - 3):y + h + 3, max(0, x - 3):x + w + 3])
+    return out
+
+
+def _read_prepared(grey: np.ndarray, page_no: int, engine: OcrEngine, options: OcrOptions, trace: OcrTrace) -> Page:
+    scale = 72 / options.dpi
+    h, w = grey.shape[:2]
+    lines = im.detect_rulings(grey, options.dpi)
+    rulings = [_to_ruling(line, scale) for line in lines]
+    page = Page(page_no=page_no, width=w * scale, height=h * scale, kind=PageKind.IMAGE,
+                method="ocr", facts=PageFacts(), rulings=rulings)
+    grids = find_grids(page)
+    trace.n_grids = len(grids)
+    words = read_cells(grey, grids, lines, engine, options, trace)
+    words += read_outside(grey, grids, engine, options, trace)
+    if options.fix_numbers:
+        for word in words:
+            word.text = fix_amount(word.text)
+    page.words = sorted(words, key=lambda wd: (round(wd.top), wd.x0))
+    return page
+
+
+def _to_ruling(line: im.Line, scale: float) -> Ruling:
+    x0, y0, x1, y1 = line
+    if (x1 - x0) >= (y1 - y0):  # horizontal: a zero-height line through the stroke's middle
+        y = (y0 + y1 + 1) / 2 * scale
+        return Ruling(x0 * scale - RULING_REACH, y, (x1 + 1) * scale + RULING_REACH, y)
+    x = (x0 + x1 + 1) / 2 * scale
+    return Ruling(x, y0 * scale - RULING_REACH, x, (y1 + 1) * scale + RULING_REACH)
+
+
+def read_cells(grey: np.ndarray, grids: list, lines: list[im.Line], engine: OcrEngine,
+               options: OcrOptions, trace: OcrTrace) -> list[Word]:
+    """The fast path: every text line of every cell, read in one recognition batch."""
+    if not grids:
+        return []
+    clean = im.erase_rulings(im.whiten_light(grey, options.hard_threshold), lines)
+    clean = np.where(im.despeckle(im.ink_mask(clean), speck_area(options.dpi)) > 0, clean, 255).astype(np.uint8)
+    boxes = cell_line_boxes(clean, grids, options.dpi)
+    crops = [_pad(clean[t:b, x0:x1]) for x0, t, x1, b in boxes]
+    trace.n_cell_crops = len(crops)
+    results = engine.recognise_crops(crops) if crops else []
+    scale = 72 / options.dpi
+    return [_word(text, conf, box, scale) for box, (text, conf) in zip(boxes, results) if text.strip()]
+
+
+def cell_line_boxes(clean: np.ndarray, grids: list, dpi: int) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes of the text lines inside each cell (empty cells give none)."""
+    px = dpi / 72
+    inset = max(2, int(0.015 * dpi))  # stay clear of the ruling's anti-aliased edge
+    h, w = clean.shape[:2]
+    out = []
+    for grid in grids:
+        for cell in grid.cells:
+            cx0, ct = max(0, int(cell.x0 * px) + inset), max(0, int(cell.top * px) + inset)
+            cx1, cb = min(w, int(cell.x1 * px) - inset), min(h, int(cell.bottom * px) - inset)
+            if cx1 - cx0 < 4 or cb - ct < 4:
+                continue
+            for x0, t, x1, b in im.text_bands(clean[ct:cb, cx0:cx1]):
+                out.append((cx0 + x0, ct + t, cx0 + x1, ct + b))
+    return out
+
+
+def speck_area(dpi: int) -> int:
+    """Largest blob (pixels) that is scan noise, not a decimal point (~9 px at 200 dpi)."""
+    return max(2, round(4 * (dpi / 200) ** 2))
+
+
+def _pad(crop: np.ndarray) -> np.ndarray:
+    """White margin around a tight crop; recognisers expect some background."""
+    import cv2
+
+    m = max(4, crop.shape[0] // 4)
+    return cv2.copyMakeBorder(crop, m, m, m, m, cv2.BORDER_CONSTANT, value=255)
+
+
+def read_outside(grey: np.ndarray, grids: list, engine: OcrEngine, options: OcrOptions, trace: OcrTrace) -> list[Word]:
+    """Detection + recognition where no grid is, on the box that still holds ink."""
+    text = im.drop_light_strokes(grey)
+    px = options.dpi / 72
+    for g in grids:
+        text[max(0, int(g.top * px) - 2):int(g.bottom * px) + 3, max(0, int(g.x0 * px) - 2):int(g.x1 * px) + 3] = 255
+    ink = np.argwhere(im.ink_mask(text) > 0)
+    if len(ink) < 30:  # specks only: nothing to detect
+        return []
+    (y0, x0), (y1, x1) = ink.min(axis=0), ink.max(axis=0)
+    pad = int(0.1 * options.dpi)
+    y0, x0 = max(0, y0 - pad), max(0, x0 - pad)
+    region = text[y0:y1 + pad, x0:x1 + pad]
+    found = engine.recognise(region)
+    trace.n_det_lines = len(found)
+    scale = 72 / options.dpi
+    return [_word(t, c, (bx0 + x0, bt + y0, bx1 + x0, bb + y0), scale, det=True)
+            for (bx0, bt, bx1, bb), t, c in found if t.strip()]
+
+
+def _word(text: str, conf: float, box: tuple[float, float, float, float], scale: float, det: bool = False) -> Word:
+    """A Word in points; ``size`` approximates the font size from the box height."""
+    x0, t, x1, b = box
+    height = (b - t) * scale
+    return Word(text.strip(), x0 * scale, t * scale, x1 * scale, b * scale,
+                size=round(height / 1.25 if det else height, 2), conf=round(float(conf), 4))
