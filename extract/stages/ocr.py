@@ -276,18 +276,14 @@ def read_outside(grey: np.ndarray, grids: list, engine: OcrEngine, options: OcrO
     px = options.dpi / 72
     for g in grids:
         text[max(0, int(g.top * px) - 2):int(g.bottom * px) + 3, max(0, int(g.x0 * px) - 2):int(g.x1 * px) + 3] = 255
-    ink = np.argwhere(im.ink_mask(text) > 0)
-    if len(ink) < 30:  # specks only: nothing to detect
-        return []
-    (y0, x0), (y1, x1) = ink.min(axis=0), ink.max(axis=0)
-    pad = int(0.1 * options.dpi)
-    y0, x0 = max(0, y0 - pad), max(0, x0 - pad)
-    region = text[y0:y1 + pad, x0:x1 + pad]
-    found = engine.recognise(region)
-    trace.n_det_lines = len(found)
+    found: list[Word] = []
     scale = 72 / options.dpi
-    return [_word(t, c, (bx0 + x0, bt + y0, bx1 + x0, bb + y0), scale, det=True)
-            for (bx0, bt, bx1, bb), t, c in found if t.strip()]
+    for x0, y0, x1, y1 in im.text_blocks(im.ink_mask(text), options.dpi):
+        lines = engine.recognise(text[y0:y1, x0:x1])
+        trace.n_det_lines += len(lines)
+        found += [_word(t, c, (bx0 + x0, bt + y0, bx1 + x0, bb + y0), scale, det=True)
+                  for (bx0, bt, bx1, bb), t, c in lines if t.strip()]
+    return found
 
 
 def _word(text: str, conf: float, box: tuple[float, float, float, float], scale: float, det: bool = False) -> Word:
