@@ -215,6 +215,12 @@ def table_flowables(t: BudgetTable, ctx: Ctx, st) -> list:
             else:
                 cells.append(TPara(v, st["td"], ctx))
         data.append(cells)
+        # a label row (合计) printed in the code column spans the code+name cells
+        for c, m in enumerate(t.cols):
+            if (m.role == "code" and row[c] and not row[c].isdigit() and c + 1 < t.ncols
+                    and t.cols[c + 1].role == "name" and not row[c + 1]):
+                cells[c] = TPara(row[c], st["th"], ctx)
+                style.append(("SPAN", (c, nh + i), (c + 1, nh + i)))
     total = sum(t.widths)
     widths = [BODY_W * w / total for w in t.widths]
     tbl = Table(data, colWidths=widths, repeatRows=nh)

@@ -211,6 +211,8 @@ def budget_lines(t: BudgetTable, unit="万元") -> list[dict]:
             idx = [c for c, m in enumerate(t.cols) if m.side == side]
             code = next((row[c] for c in idx if t.cols[c].role == "code" and row[c]), None)
             name = next((row[c] for c in idx if t.cols[c].role == "name"), "")
+            if code and not code.isdigit():  # 合计 printed across the merged code+name cells
+                code, name = None, name or code
             for c in idx:
                 m = t.cols[c]
                 if m.role != "amount" or not row[c]:
