@@ -18,8 +18,8 @@ from typing import Any
 
 from extract.errors import ExtractError, InputError
 from extract.model import Document, Issue, PageKind, Status
-from extract.stages import grid, ingest, lines, normalise, read, sections, tables
-from extract.stages.layout import group_lines, line_text
+from extract.stages import dedupe, docrefs, forms, grid, ingest, lines, normalise, read, sections, tables
+from extract.stages.layout import group_lines, line_text, words_text
 
 log = logging.getLogger(__name__)
 
@@ -73,12 +73,44 @@ def stage_sections(doc: Document, options: Options) -> None:
     doc.table_rows("sections").extend(sections.extract_sections(doc))
 
 
+def stage_forms(doc: Document, options: Options) -> None:
+    """Performance-target forms → projects/indicators, copies merged, disputes kept."""
+    copies = forms.read_forms(doc.pages)
+    if not copies:
+        return
+    merged = dedupe.merge_copies(doc.doc_id, copies, known=project_table_amounts(doc))
+    doc.table_rows("projects").extend(merged.projects)
+    doc.table_rows("indicators").extend(merged.indicators)
+    doc.table_rows("conflicts").extend(merged.conflicts)
+
+
+def project_table_amounts(doc: Document) -> dict[tuple[str, str], float]:
+    """(project name, funds_annual) → 元 from the 项目支出表, to break ties between copies."""
+    known: dict[tuple[str, str], float] = {}
+    for row in doc.rows.get("budget_lines", []):
+        if row["table_key"] == "project_expenditure" and row["name"] and row["column"].endswith("合计"):
+            factor = 10000.0 if row["unit"] == "万元" else 1.0
+            known[(row["name"], "funds_annual")] = round(row["amount"] * factor, 2)
+    return known
+
+
+def stage_doc_refs(doc: Document, options: Options) -> None:
+    """Every 文号 on every page, corrected by vote over the document."""
+    refs = [r for p in doc.pages for r in docrefs.find_refs(normalise.normalise_text(words_text(p.words)), p.page_no)]
+    ties = docrefs.reconcile(refs)
+    rows, conflicts = docrefs.refs_to_rows(doc.doc_id, refs, ties)
+    doc.table_rows("doc_refs").extend(rows)
+    doc.table_rows("conflicts").extend(conflicts)
+
+
 #: The document stages, in order.
 DOC_STAGES: list[tuple[str, DocStage]] = [
     ("metadata", stage_metadata),
     ("tables", stage_tables),
     ("lines", stage_lines),
     ("sections", stage_sections),
+    ("forms", stage_forms),
+    ("doc_refs", stage_doc_refs),
 ]
 
 

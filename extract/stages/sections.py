@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Any
 
 from extract.model import Document, Page, Word
+from extract.stages.forms import is_form_page
 from extract.stages.grid import words_in_grids
 from extract.stages.layout import group_lines, line_text
 from extract.stages.normalise import compact, normalise_text
@@ -23,7 +24,7 @@ _PART = re.compile(r"^(第[一二三四五六七八九十]+部分)\s*(.*)$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[、.．](?!\d))")
 _PAGE_NO = re.compile(r"^[-—–\s]*(第?\s*\d+\s*页?|\d+\s*/\s*\d+|-\s*\d+\s*-)[-—–\s]*$")
 _TOC = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*\d*$")
-_UNIT_LINE = re.compile(r"^(单位名称|预算单位|编制单位|金额单位|单位)[:：]|单位[:：](万元|元)$")
+_UNIT_LINE = re.compile(r"^(单位名称|预算单位|编制单位|金额单位|单位)[:：]|单位[:：](万元|元)$|^(预算公开表|公开表|附表)\d+$|^注[:：]|^负责人[:：]|填报日期[:：]")
 _MAX_HEADING = 60  # a heading longer than this is a paragraph starting with 一、
 
 
@@ -52,6 +53,7 @@ def extract_sections(doc: Document) -> list[dict[str, Any]]:
     current: dict[str, Any] | None = None
     paragraphs: list[str] = []
     left_margin = _left_margin(doc)
+    right_margin = _right_margin(doc)
 
     def close() -> None:
         if current is not None:
@@ -59,7 +61,7 @@ def extract_sections(doc: Document) -> list[dict[str, Any]]:
             rows.append(current)
 
     for page in doc.pages:
-        if _is_contents_page(page):
+        if _is_contents_page(page) or is_form_page(page):
             continue
         for words, text in page_lines(page):
             flat = compact(text)
@@ -71,9 +73,13 @@ def extract_sections(doc: Document) -> list[dict[str, Any]]:
             if m:
                 close()
                 part = m.group(1)
-                current, paragraphs = None, []
+                heading = f"{part} {m.group(2)}".strip()
+                current = {"doc_id": doc.doc_id, "part": part, "heading": heading, "text": "",
+                           "page_first": page.page_no}
+                paragraphs = []
                 continue
-            if _HEADING.match(flat) and len(flat) <= _MAX_HEADING and not flat.endswith(("。", "；")):
+            in_glossary = current is not None and "名词解释" in current["heading"] and current["heading"].startswith("第")
+            if is_heading(flat, words, right_margin) and not in_glossary:
                 close()
                 current = {"doc_id": doc.doc_id, "part": part, "heading": flat, "text": "",
                            "page_first": page.page_no}
@@ -87,7 +93,35 @@ def extract_sections(doc: Document) -> list[dict[str, Any]]:
             else:
                 paragraphs[-1] = _join(paragraphs[-1], text)
     close()
-    return rows
+    return [r for i, r in enumerate(rows) if not _empty_part(rows, i)]
+
+
+def _empty_part(rows: list[dict[str, Any]], i: int) -> bool:
+    """A part heading with no text and no headings of its own (a part of tables only)."""
+    row = rows[i]
+    if not row["heading"].startswith("第") or row["text"]:
+        return False
+    nxt = rows[i + 1] if i + 1 < len(rows) else None
+    return nxt is None or nxt["part"] != row["part"]
+
+
+def is_heading(flat: str, words: list[Word], right_margin: float) -> bool:
+    """一、/（一）/1、 lines that end before the right margin and close no sentence.
+
+    A paragraph that merely starts with 三、 (a glossary entry, a list item)
+    runs to the right margin and wraps; a heading stands alone on its line.
+    """
+    if not _HEADING.match(flat) or len(flat) > _MAX_HEADING:
+        return False
+    if flat.endswith(("。", "；", ";", "，", ",")):
+        return False
+    size = max(words[-1].size, 8.0)
+    return words[-1].x1 < right_margin - 1.5 * size
+
+
+def _right_margin(doc: Document) -> float:
+    xs = sorted(l[-1].x1 for p in doc.pages[:40] for l in group_lines(p.words) if len(l) > 3)
+    return xs[int(len(xs) * 0.9)] if xs else 520.0
 
 
 def _join(a: str, b: str) -> str:
