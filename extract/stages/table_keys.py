@@ -27,7 +27,7 @@ TITLE_RULES: list[tuple[str, str, str | None]] = [
     ("general_budget_basic_expenditure", r"一般公共预算.*基本支出|财政拨款.*基本支出", None),
     ("general_budget_expenditure", r"一般公共预算.*支出|财政拨款.*支出", None),
     ("project_expenditure_carryover", r"项目支出.*上年结转", None),
-    ("project_expenditure", r"项目支出.*(表|明细)$", None),
+    ("project_expenditure", r"项目支出.*(表|明细)(\(.*\))?$", None),
     ("other", r"^(部门|单位)?(预算)?基本支出", None),  # basic spending of all fund sources
     ("income_total", r"收入(预算|决算)?(总表|表|总体情况表|情况表)", r"支出"),
     ("expenditure_total", r"支出(预算|决算)?(总表|表|总体情况表|情况表)", r"基本支出.*经济|项目支出"),

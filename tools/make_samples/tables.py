@@ -168,8 +168,8 @@ def _assign_paths(t: BudgetTable):
                 continue
             if r0 in t.numbering_rows:
                 continue
-            if t.two_sided and r0 == 0:
-                continue  # the 收入/支出 banner becomes `side`
+            # The 收入/支出 banner is both `side` and the path's top level
+            # (data contract: column example 支出/当年预算安排).
             p = "".join(nfkc(text).split())
             if not parts or parts[-1] != p:
                 parts.append(p)
