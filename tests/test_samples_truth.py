@@ -85,8 +85,8 @@ def test_row_balance_expenditure():
 
 def test_two_sided_totals_balance():
     t = load("yq2025_born_digital")
-    for key, inc_col, exp_col in [("income_expenditure_total", "2025年", "2025年合计"),
-                                  ("fiscal_grant_total", "金额", "金额/小计")]:
+    for key, inc_col, exp_col in [("income_expenditure_total", "收入/2025年", "支出/2025年合计"),
+                                  ("fiscal_grant_total", "收入/金额", "支出/金额/小计")]:
         ls = lines_of(t, key)
         inc = next(l["amount"] for l in ls if l["side"] == "收入" and l["name"] == "收入总计" and l["column"] == inc_col)
         exp = next(l["amount"] for l in ls if l["side"] == "支出" and l["name"] == "支出总计" and l["column"] == exp_col)
