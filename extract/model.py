@@ -210,7 +210,7 @@ class Document:
 
     @property
     def text_pages(self) -> int:
-        return sum(1 for p in self.pages if p.method == "text" and p.kind != PageKind.BLANK)
+        return sum(1 for p in self.pages if p.method == "text")
 
     @property
     def ocr_pages(self) -> int:

@@ -26,7 +26,6 @@ CONTRACT: dict[str, list[tuple[str, str, str]]] = {
         ("error", "string", "why it is partial or failed, else null"),
         ("duplicate_of", "string", "doc_id of an identical or same-content earlier file"),
         ("n_tables", "integer", "extra: budget tables found"),
-        ("seconds", "number", "extra: processing time"),
     ],
     "budget_tables": [
         ("doc_id", "string", ""), ("table_key", "string", "contract vocabulary"),

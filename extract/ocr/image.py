@@ -229,3 +229,34 @@ def text_blocks(mask: np.ndarray, dpi: int) -> list[tuple[int, int, int, int]]:
     for x, y, bw, bh, _area in stats[1:]:
         out.append((max(0, int(x) - pad), max(0, int(y) - pad), min(w, int(x + bw) + pad), min(h, int(y + bh) + pad)))
     return sorted(out, key=lambda b: (b[1], b[0]))
+
+
+def split_lines(mask: np.ndarray, dpi: int) -> list[tuple[int, int, int, int]] | None:
+    """Text-line boxes in a block of plain text by projection; None when unsure.
+
+    On a deskewed page a text block's rows of ink alternate with blank rows, so
+    lines fall out of the row profile at almost no cost (the DB detector takes
+    ~1 s a page at 1 thread). A line is cut where the gap between glyphs exceeds
+    ~1.5 glyph heights (a right-aligned 单位：万元 next to a title). Returns None
+    when a band is much taller than the others (lines touching, mixed sizes,
+    a figure), so the caller can fall back to the engine's detector.
+    """
+    bands = text_bands(np.where(mask > 0, 0, 255).astype(np.uint8), min_gap=1, min_height=max(4, dpi // 40))
+    if not bands:
+        return []
+    heights = sorted(b - t for _, t, _, b in bands)
+    median = heights[len(heights) // 2]
+    if heights[-1] > 1.8 * median and heights[-1] > dpi * 24 / 72:  # taller than 24 pt text
+        return None
+    out = []
+    for x0, t, x1, b in bands:
+        cols = np.flatnonzero(mask[t:b, x0:x1].any(axis=0))
+        gap = max(int(1.5 * (b - t)), 4)
+        start = prev = cols[0]
+        for c in cols[1:]:
+            if c - prev > gap:
+                out.append((x0 + int(start), t, x0 + int(prev) + 1, b))
+                start = c
+            prev = c
+        out.append((x0 + int(start), t, x0 + int(prev) + 1, b))
+    return out

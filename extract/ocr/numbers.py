@@ -24,6 +24,7 @@ _CONFUSED = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "，": ",", "
 #: Characters an amount may be made of once confusions are allowed for.
 _AMOUNT_CHARS = re.compile(r"^[-−+(（]?[0-9OolI][0-9OolI,，.．。 ]*[)）%]?$")
 _LETTER = re.compile(r"[OolI]")
+_ENUMERATOR = re.compile(r"^([一二三四五六七八九十]{1,3})[，,.．·。:：]\s*(?=[\u4e00-\u9fff])")
 _PLAIN = re.compile(r"^[-+(（]?\d{1,3}(,\d{3})*(\.\d+)?[)）%]?$|^[-+(（]?\d+(\.\d+)?[)）%]?$")
 
 
@@ -82,3 +83,14 @@ def _fix_separators(body: str) -> str | None:
         return None
     integer = ",".join(groups)
     return integer if decimal is None else f"{integer}.{decimal}"
+
+
+def fix_enumerator(text: str) -> str:
+    """``十九，自然资源…`` → ``十九、自然资源…``: a Chinese-numeral enumerator takes 、.
+
+    The recogniser often reads the enumeration comma 、 as ，or ．; at the start
+    of a label, directly after one to three Chinese numerals and before an
+    ideograph, nothing but 、 is written (一、 is how budget item labels and
+    headings are numbered), so the repair is certain.
+    """
+    return _ENUMERATOR.sub(r"\1、", text)

@@ -78,7 +78,7 @@ def chinese_numeral(text: str) -> int | None:
 
 _DOC_TYPE = re.compile(r"(部门|单位)(综合)?(预算|决算)")
 _YEAR = re.compile(r"(20\d{2})\s*年(度)?")
-_UNIT_LINE = re.compile(r"^(?:预算|填报|编制)?(?:单位|部门)(?:名称)?[:：]\s*(.+?)(?:\s+单位[:：].*)?$")
+_UNIT_LINE = re.compile(r"^(?:预算|填报|编制)?(?:单位|部门)(?:名称[:：]?|[:：])\s*(.+?)(?:\s+(?:金额)?单位[:：].*)?$")
 _TITLE_UNIT = re.compile(r"^(.{2,40}?)\s*(20\d{2})\s*年度?.{0,12}?(部门|单位)(综合)?(预算|决算)")
 
 
@@ -113,7 +113,28 @@ def document_metadata(first_lines: list[str], all_lines: list[str]) -> tuple[str
         unit_name = unit_counts.most_common(1)[0][0]
     elif unit_name is None:
         unit_name = _unit_from_title_page(first_lines)
+    if unit_name:
+        unit_name = re.sub(r"^第[一二三四五六七八九十]+部分", "", unit_name).strip() or None
+    if year is None:
+        every = Counter(int(y) for line in all_lines for y, _ in _YEAR.findall(line) if 2000 <= int(y) <= 2100)
+        year = every.most_common(1)[0][0] if every else None
+    if doc_type == "unknown":
+        doc_type = _doc_type_from_body(all_lines)
     return unit_name, year, doc_type
+
+
+def _doc_type_from_body(lines: list[str]) -> str:
+    """预算/决算 and 部门/单位 from table titles when no title page names them.
+
+    Beijing's 部门预算报表 print only 预算01表 … 预算13表 部门整体支出绩效目标表.
+    """
+    text = "".join(lines)
+    budget, final = text.count("预算"), text.count("决算")
+    if not budget and not final:
+        return "unknown"
+    kind = "决算" if final > budget else "预算"
+    scope = "部门" if re.search(r"部门(预算|决算|名称|整体|收支)", text) else "单位"
+    return scope + kind
 
 
 def _unit_from_title_page(first_lines: list[str]) -> str | None:

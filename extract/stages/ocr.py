@@ -8,8 +8,8 @@ The flow (each step a small function; image operations in
 :mod:`extract.ocr.image`):
 
 1. render at ``dpi`` (200 by default) in colour, whiten seal/stamp colours, grey;
-2. orient: quarter turn when the text runs vertically, half turn when the
-   engine reads the page better upside down; deskew small angles;
+2. orient: quarter turn when the text runs vertically; deskew small angles;
+   a page that reads badly is read again upside down and the better kept;
 3. find ruling lines by morphology and, from them, the grids (the grid stage's
    own :func:`find_grids`, so both paths agree on what a cell is);
 4. fast path: every non-empty cell is cut out (hard threshold: watermark gone,
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -34,8 +35,8 @@ import pypdfium2 as pdfium
 from extract.errors import StageError
 from extract.model import Page, PageFacts, PageKind, Ruling, Word
 from extract.ocr import image as im
-from extract.ocr.base import OcrEngine
-from extract.ocr.numbers import fix_amount
+from extract.ocr.base import DEFAULT_ENGINE, OcrEngine, get_engine
+from extract.ocr.numbers import fix_amount, fix_enumerator
 from extract.stages.grid import find_grids
 
 log = logging.getLogger(__name__)
@@ -43,10 +44,13 @@ log = logging.getLogger(__name__)
 DEFAULT_DPI = 200
 #: Lengthen each detected ruling by this much (points) at both ends: scanned
 #: lines stop a pixel or two short of the line they meet, and the grid finder
-#: joins lines only within 1 pt.
-RULING_REACH = 2.5
-#: Orientation test: how many line crops are read both ways up.
-ORIENT_SAMPLES = 4
+#: joins lines only within 1 pt. More than ~2 pt and the grid stage takes the
+#: overshooting verticals for an open table and draws an extra closing row.
+RULING_REACH = 1.5
+#: Lines cut by projection and read with less confidence than this are noise.
+MIN_CONF = 0.5
+#: A page read with a lower mean confidence than this is also read upside down.
+RETRY_CONF = 0.8
 
 
 @dataclass(slots=True)
@@ -58,6 +62,9 @@ class OcrOptions:
     orient: bool = True
     hard_threshold: int = im.HARD_THRESHOLD
     fix_numbers: bool = True
+    #: Outside grids, find lines by projection ("projection") or with the engine's
+    #: detector ("engine"); projection falls back to the detector when unsure.
+    line_finder: str = "projection"
 
 
 @dataclass(slots=True)
@@ -69,6 +76,7 @@ class OcrTrace:
     n_grids: int = 0
     n_cell_crops: int = 0
     n_det_lines: int = 0
+    n_line_crops: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -112,19 +120,33 @@ def _is_common(ch: str) -> bool:
     return 0xB0 <= b[0] <= 0xD7
 
 
-def ocr_page(pdf_page: pdfium.PdfPage, page: Page | None, engine: OcrEngine,
+def ocr_page(pdf_page: pdfium.PdfPage, page: Page | None, engine: OcrEngine | Any = None,
              options: OcrOptions | None = None, page_no: int | None = None) -> Page:
-    """OCR one PDF page into a Page; ``page`` (the text-layer read) lends kind and facts."""
-    options = options or OcrOptions()
+    """OCR one PDF page into a Page; ``page`` (the text-layer read) lends kind and facts.
+
+    ``engine`` is an engine, or the pipeline's run options (anything with
+    ``ocr_engine`` and ``dpi``), from which the engine and dpi are taken.
+    """
+    engine, options = _resolve(engine, options)
     no = page.page_no if page is not None else (page_no or 1)
     try:
         rgb = render_page(pdf_page, options.dpi)
     except Exception as exc:  # pdfium raises plain errors on broken page content
         raise StageError("ocr", f"cannot render page: {exc}", no) from exc
-    result, _ = ocr_image(rgb, no, engine, options)
+    result, trace = ocr_image(rgb, no, engine, options)
+    log.debug("page %d: %s", no, trace)
     if page is not None:
         result.kind, result.facts = page.kind, page.facts
+        result.facts.rotation = (result.facts.rotation + 90 * trace.quarter_turns) % 360
     return result
+
+
+def _resolve(engine: OcrEngine | Any, options: OcrOptions | None) -> tuple[OcrEngine, OcrOptions]:
+    if isinstance(engine, OcrEngine):
+        return engine, options or OcrOptions()
+    name = getattr(engine, "ocr_engine", None) or DEFAULT_ENGINE
+    dpi = int(getattr(engine, "dpi", None) or DEFAULT_DPI)
+    return get_engine(name), options or OcrOptions(dpi=dpi)
 
 
 def render_page(pdf_page: pdfium.PdfPage, dpi: int = DEFAULT_DPI) -> np.ndarray:
@@ -140,62 +162,51 @@ def ocr_image(image: np.ndarray, page_no: int, engine: OcrEngine,
     options = options or OcrOptions()
     trace = OcrTrace()
     try:
-        grey = prepare_image(image, engine, options, trace)
-        return _read_prepared(grey, page_no, engine, options, trace), trace
+        grey = prepare_image(image, options, trace)
+        return read_upright(grey, page_no, engine, options, trace), trace
     except StageError:
         raise
     except Exception as exc:  # an engine crash becomes a page issue, not a traceback
         raise StageError("ocr", f"{getattr(engine, 'name', 'engine')} failed: {exc}", page_no) from exc
 
 
-def prepare_image(image: np.ndarray, engine: OcrEngine, options: OcrOptions, trace: OcrTrace) -> np.ndarray:
-    """Colour ink dropped, page turned upright, small skew removed."""
+def prepare_image(image: np.ndarray, options: OcrOptions, trace: OcrTrace) -> np.ndarray:
+    """Colour ink dropped, sideways text turned upright, small skew removed."""
     grey = im.drop_colour_ink(image)
-    if options.orient:
-        if im.text_is_vertical(grey, options.dpi):
-            grey = im.turn(grey, 1)
-            trace.quarter_turns = 1
-        if is_upside_down(grey, engine, options):
-            grey = im.turn(grey, 2)
-            trace.quarter_turns += 2
+    if options.orient and im.text_is_vertical(grey, options.dpi):
+        grey = im.turn(grey, 1)
+        trace.quarter_turns = 1
     if options.deskew:
         trace.skew = im.estimate_skew(grey)
         grey = im.rotate(grey, trace.skew)
     return grey
 
 
-def is_upside_down(grey: np.ndarray, engine: OcrEngine, options: OcrOptions) -> bool:
-    """Read a few text-line crops both ways up; upside down when that reads clearly better.
+def read_upright(grey: np.ndarray, page_no: int, engine: OcrEngine, options: OcrOptions, trace: OcrTrace) -> Page:
+    """Read the page; when it reads badly, read it upside down too and keep the better.
 
-    Engine-agnostic (any engine's confidence drops on inverted glyphs); costs a
-    few recognition-only crops, not a page.
+    Upside-down scans are rare, so testing every page up front (reading sample
+    lines both ways, ~0.4 s a page) costs more than re-reading the few pages
+    whose mean confidence is low. Works for any engine: confidence drops on
+    inverted glyphs for all of them.
     """
-    crops = sample_line_crops(im.whiten_light(grey, options.hard_threshold), options.dpi)
-    if not crops:
-        return False
-    upright = engine.recognise_crops(crops)
-    flipped = engine.recognise_crops([im.turn(c, 2) for c in crops])
-    score_up = float(np.mean([c for _, c in upright]))
-    score_down = float(np.mean([c for _, c in flipped]))
-    return score_down > score_up + 0.15
+    page = _read_prepared(grey, page_no, engine, options, trace)
+    if not options.orient or not page.words or mean_conf(page.words) >= RETRY_CONF:
+        return page
+    flipped_trace = OcrTrace()
+    flipped = _read_prepared(im.turn(grey, 2), page_no, engine, options, flipped_trace)
+    if mean_conf(flipped.words) > mean_conf(page.words) + 0.1:
+        trace.quarter_turns += 2
+        trace.n_grids, trace.n_cell_crops = flipped_trace.n_grids, flipped_trace.n_cell_crops
+        trace.n_det_lines, trace.n_line_crops = flipped_trace.n_det_lines, flipped_trace.n_line_crops
+        return flipped
+    return page
 
 
-def sample_line_crops(grey: np.ndarray, dpi: int, n: int = ORIENT_SAMPLES) -> list[np.ndarray]:
-    """Up to ``n`` text-line-shaped ink blobs, cut at most ~12 glyphs wide."""
-    import cv2
-
-    mask = im.ink_mask(grey)
-    mask = cv2.subtract(mask, cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, int(0.4 * dpi)), np.uint8)))
-    smear = cv2.dilate(mask, np.ones((1, max(3, dpi // 20)), np.uint8))
-    _, _, stats, _ = cv2.connectedComponentsWithStats(smear, connectivity=8)
-    glyph = dpi * 10 / 72  # a 10 pt glyph in pixels
-    blobs = [s for s in stats[1:] if 0.6 * glyph <= s[3] <= 3 * glyph and s[2] >= 3 * s[3]]
-    blobs.sort(key=lambda s: -s[2])
-    out = []
-    for x, y, w, h, _ in blobs[:n]:
-        w = min(int(w), int(12 * h))
-        out.append(grey[max(0, y - 3):y + h + 3, max(0, x - 3):x + w + 3])
-    return out
+def mean_conf(words: list[Word]) -> float:
+    """Mean OCR confidence weighted by text length (a long line counts more than a dot)."""
+    total = sum(len(w.text) for w in words)
+    return sum(w.conf * len(w.text) for w in words) / total if total else 0.0
 
 
 def _read_prepared(grey: np.ndarray, page_no: int, engine: OcrEngine, options: OcrOptions, trace: OcrTrace) -> Page:
@@ -211,7 +222,7 @@ def _read_prepared(grey: np.ndarray, page_no: int, engine: OcrEngine, options: O
     words += read_outside(grey, grids, engine, options, trace)
     if options.fix_numbers:
         for word in words:
-            word.text = fix_amount(word.text)
+            word.text = fix_enumerator(fix_amount(word.text))
     page.words = sorted(words, key=lambda wd: (round(wd.top), wd.x0))
     return page
 
@@ -278,11 +289,21 @@ def read_outside(grey: np.ndarray, grids: list, engine: OcrEngine, options: OcrO
         text[max(0, int(g.top * px) - 2):int(g.bottom * px) + 3, max(0, int(g.x0 * px) - 2):int(g.x1 * px) + 3] = 255
     found: list[Word] = []
     scale = 72 / options.dpi
-    for x0, y0, x1, y1 in im.text_blocks(im.ink_mask(text), options.dpi):
+    mask = im.despeckle(im.ink_mask(text), speck_area(options.dpi))
+    boxes: list[tuple[int, int, int, int]] = []
+    for x0, y0, x1, y1 in im.text_blocks(mask, options.dpi):
+        split = im.split_lines(mask[y0:y1, x0:x1], options.dpi) if options.line_finder == "projection" else None
+        if split is not None:
+            boxes += [(bx0 + x0, bt + y0, bx1 + x0, bb + y0) for bx0, bt, bx1, bb in split]
+            continue
         lines = engine.recognise(text[y0:y1, x0:x1])
         trace.n_det_lines += len(lines)
         found += [_word(t, c, (bx0 + x0, bt + y0, bx1 + x0, bb + y0), scale, det=True)
                   for (bx0, bt, bx1, bb), t, c in lines if t.strip()]
+    if boxes:
+        results = engine.recognise_crops([_pad(text[t:b, x0:x1]) for x0, t, x1, b in boxes])
+        trace.n_line_crops += len(boxes)
+        found += [_word(t, c, box, scale) for box, (t, c) in zip(boxes, results) if t.strip() and c >= MIN_CONF]
     return found
 
 

@@ -34,7 +34,7 @@ TITLE_RULES: list[tuple[str, str, str | None]] = [
 ]
 _COMPILED = [(k, re.compile(p), re.compile(n) if n else None) for k, p, n in TITLE_RULES]
 
-_TABLE_NO = re.compile(r"^(?:预算公开表|公开表|附表|表)\s*([0-9一二三四五六七八九十]+)\s*[:：、.．-]?\s*")
+_TABLE_NO = re.compile(r"^(?:预算公开表|公开表|附表|表)\s*([0-9]+|[一二三四五六七八九十]+)\s*[:：、.．-]?\s*")
 _TRAILING_NO = re.compile(r"\s*[（(]?(?:公开)?表\s*([0-9一二三四五六七八九十]+)[)）]?$")
 
 

@@ -20,7 +20,7 @@ from extract.model import Document, Grid, Page, TableBlock
 from extract.stages.grid import words_in_grids
 from extract.stages.layout import group_lines, line_text
 from extract.stages.normalise import compact, normalise_text
-from extract.stages.numbers import is_amount
+from extract.stages.numbers import is_amount, parse_amount
 from extract.stages.table_keys import looks_like_title, split_table_no, table_key
 
 _UNIT = re.compile(r"(?:金额|计量)?单位[:：]\s*(万元|千元|亿元|元)")
@@ -254,14 +254,27 @@ def group_to_table(group: list[GridContext], default_unit: str | None) -> TableB
                 body.append(row)
                 body_pages.append(ctx.grid.page_no)
     table_no, clean_title = split_table_no(title)
-    has_amount = any(is_amount(t) for row in body for t in row)
-    return TableBlock(
+    table = TableBlock(
         title=normalise_text(title), table_key=key, table_no=first.table_no or table_no,
         unit_of_measure=first.unit or in_unit or default_unit, page_first=grid.page_no,
         page_last=group[-1].grid.page_no, columns=columns, body=body, body_pages=body_pages,
-        sides=sides, has_data=has_amount and not any(c.no_data_note for c in group),
-        method=grid.method, bbox=(grid.x0, grid.top, grid.x1, grid.bottom), header_rows=header_rows,
+        sides=sides, method=grid.method, bbox=(grid.x0, grid.top, grid.x1, grid.bottom), header_rows=header_rows,
     )
+    table.has_data = has_nonzero_amount(table) and not any(c.no_data_note for c in group)
+    return table
+
+
+def has_nonzero_amount(table: TableBlock) -> bool:
+    """Whether any amount cell is non-zero.
+
+    A table whose every printed amount is 0.00 carries no data either (Shenzhen
+    and Foshan print empty fund tables that way instead of 注：本表无数据).
+    """
+    from extract.stages.lines import column_roles
+
+    roles = column_roles(table)
+    return any((parse_amount(row[c]) or 0.0) != 0.0 for row in table.body
+               for c, role in enumerate(roles) if role == "amount" and c < len(row))
 
 
 def _repeated_header_rows(rows: list[list[str]], header_texts: list[list[str]]) -> int:

@@ -1,0 +1,108 @@
+"""``total.balance``: the two sides of a 收支总表 / 财政拨款收支总表 balance.
+
+Reads ``budget_lines`` rows whose ``side`` is 收入/支出; writes ``checks`` rows:
+
+* 收入总计 = 支出总计 (per expenditure column against the income total);
+* 本年收入合计 + the rows printed between it and 收入总计 (上年结转, 用事业基金弥补 …)
+  = 收入总计, and the same for 本年支出合计 … 支出总计 (年末结转和结余);
+* 本年收入合计 = Σ the numbered rows (一、二、…) above it, likewise 本年支出合计.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from extract.checks.common import (Row, by_table, cell_location, checked, compact_name, is_numbered_top, result,
+                                   total_column)
+
+INCOME, EXPENDITURE = "收入", "支出"
+
+
+def check_balance(doc_id: str, lines: list[Row]) -> list[Row]:
+    """total.balance checks of every two-sided table; one skip row when there is none."""
+    out: list[Row] = []
+    for key, rows in by_table(lines).items():
+        if not any(r.get("side") for r in rows):
+            continue
+        out += table_balance(doc_id, key, rows)
+    if not out:
+        out.append(result(doc_id, "total.balance", "skip", "", detail="no two-sided 收支总表 found"))
+    return out
+
+
+def table_balance(doc_id: str, key: str, rows: list[Row]) -> list[Row]:
+    income = [r for r in rows if r.get("side") == INCOME]
+    spend = [r for r in rows if r.get("side") == EXPENDITURE]
+    out: list[Row] = []
+    out += sides_balance(doc_id, key, income, spend)
+    for side_rows, this_year, grand in ((income, "本年收入", "收入总计"), (spend, "本年支出", "支出总计")):
+        out += carryover_balance(doc_id, side_rows, this_year, grand)
+        out += numbered_sum(doc_id, side_rows, this_year)
+    return out
+
+
+def _named(rows: list[Row], pattern: str) -> dict[str, Row]:
+    """column → the first line whose name matches ``pattern``."""
+    found: dict[str, Row] = {}
+    for r in rows:
+        if re.search(pattern, compact_name(r.get("name"))):
+            found.setdefault(r["column"], r)
+    return found
+
+
+def sides_balance(doc_id: str, key: str, income: list[Row], spend: list[Row]) -> list[Row]:
+    """收入总计 (the income side's total column) = 支出总计 in each expenditure column."""
+    inc = _named(income, r"^收入总计$|^收入合计$|^收入总计数$")
+    exp = _named(spend, r"^支出总计$|^支出合计$|^支出总计数$")
+    col = total_column(income)
+    if not inc or not exp or col not in inc:
+        return [result(doc_id, "total.balance", "skip", key, detail="收入总计 or 支出总计 row not found")]
+    exp_col = total_column(spend)
+    cols = [exp_col] if exp_col in exp else list(exp)
+    return [checked(doc_id, "total.balance", cell_location(exp[c]), float(inc[col]["amount"]),
+                    float(exp[c]["amount"]), 1, "支出总计 = 收入总计") for c in cols]
+
+
+def carryover_balance(doc_id: str, rows: list[Row], this_year: str, grand: str) -> list[Row]:
+    """总计 = 本年合计 + the rows between them (上年结转 / 年末结转和结余 …), per column."""
+    out: list[Row] = []
+    by_col: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        by_col[r["column"]].append(r)
+    for col_rows in by_col.values():
+        col_rows.sort(key=lambda r: r["row_no"])
+        start = next((r for r in col_rows if compact_name(r["name"]).startswith(this_year)
+                      and re.search(r"合计|小计", compact_name(r["name"]))), None)
+        end = next((r for r in col_rows if compact_name(r["name"]) == grand), None)
+        if start is None or end is None or end["row_no"] <= start["row_no"]:
+            continue
+        between = [r for r in col_rows if start["row_no"] < r["row_no"] < end["row_no"]]
+        numbered = [r for r in between if is_numbered_top(r["name"])]
+        terms = numbered or [r for r in between if not str(r["name"]).startswith("其中")]
+        expected = float(start["amount"]) + sum(float(r["amount"]) for r in terms)
+        names = " + ".join(compact_name(r["name"]) for r in terms) or "nothing else"
+        out.append(checked(doc_id, "total.balance", cell_location(end), expected, float(end["amount"]),
+                           len(terms) + 1, f"{grand} = {compact_name(start['name'])} + {names}"))
+    return out
+
+
+def numbered_sum(doc_id: str, rows: list[Row], this_year: str) -> list[Row]:
+    """本年收入合计 / 本年支出合计 = Σ the 一、二、… rows printed above it, per column."""
+    out: list[Row] = []
+    by_col: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        by_col[r["column"]].append(r)
+    for col_rows in by_col.values():
+        col_rows.sort(key=lambda r: r["row_no"])
+        total = next((r for r in col_rows if compact_name(r["name"]).startswith(this_year)
+                      and re.search(r"合计|小计", compact_name(r["name"]))), None)
+        if total is None:
+            continue
+        tops = [r for r in col_rows if r["row_no"] < total["row_no"] and is_numbered_top(r["name"])]
+        if not tops:
+            continue
+        expected = sum(float(r["amount"]) for r in tops)
+        out.append(checked(doc_id, "sum.total", cell_location(total), expected, float(total["amount"]),
+                           len(tops), f"{compact_name(total['name'])} = Σ {len(tops)} numbered rows (一、二、…)"))
+    return out

@@ -1,0 +1,220 @@
+"""``sum.children`` and ``sum.total``: the sums a budget table prints about itself.
+
+Reads ``budget_lines`` rows; writes ``checks`` rows. Checked, per table and column:
+
+* ``sum.children`` — 类 = Σ款 and 款 = Σ项 by 科目编码 prefix (a 类 with no 款
+  printed is compared with its 项); in the uncoded economic table, each class
+  (工资福利支出 …) = Σ the rows below it.
+* ``sum.total`` — the 合计 row = Σ top-level rows; the 合计/小计 column = Σ its sibling
+  columns (基本支出 + 项目支出, 人员经费 + 公用经费, 一般公共预算 + 政府性基金 …);
+  the 三公 table's 合计 = 出国 + 接待 + 公务用车, 公务用车 = 购置 + 运行维护.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from extract.checks.common import (Row, by_table, cell_location, checked, columns_of, compact_name, fmt,
+                                   grand_total_row, leaf, parent, total_column)
+
+#: First-level classes of the 支出经济分类 (economic classification), as printed without codes.
+ECON_CLASSES = {
+    "工资福利支出", "商品和服务支出", "对个人和家庭的补助", "对个人和家庭补助", "资本性支出", "对企业补助",
+    "债务利息及费用支出", "对社会保障基金补助", "其他支出", "对事业单位经常性补助", "对事业单位资本性补助",
+    "机关工资福利支出", "机关商品和服务支出", "机关资本性支出(一)", "机关资本性支出(二)",
+}
+_LEVEL_NAME = {3: "类", 5: "款", 7: "项"}
+
+
+def check_sums(doc_id: str, lines: list[Row]) -> list[Row]:
+    """Every sum.children and sum.total check of one document."""
+    out: list[Row] = []
+    for key, rows in by_table(lines).items():
+        for side_rows in _split_sides(rows):
+            out += children_checks(doc_id, side_rows)
+            out += economic_children_checks(doc_id, side_rows)
+            out += total_row_checks(doc_id, side_rows)
+            out += total_column_checks(doc_id, side_rows)
+        if key == "three_public":
+            out += three_public_checks(doc_id, rows)
+    return out
+
+
+def _split_sides(rows: list[Row]) -> list[list[Row]]:
+    sides: dict[object, list[Row]] = defaultdict(list)
+    for r in rows:
+        sides[r.get("side")].append(r)
+    return list(sides.values())
+
+
+def code_blocks(col_lines: list[Row]) -> list[list[Row]]:
+    """Coded lines of one column cut where a code repeats (a table listing several units in turn)."""
+    blocks: list[list[Row]] = [[]]
+    seen: set[str] = set()
+    for line in col_lines:
+        code = line.get("code")
+        if not code or len(code) not in (3, 5, 7):
+            continue
+        if code in seen:
+            blocks.append([])
+            seen = set()
+        seen.add(code)
+        blocks[-1].append(line)
+    return [b for b in blocks if b]
+
+
+def children_checks(doc_id: str, rows: list[Row]) -> list[Row]:
+    """类 = Σ款, 款 = Σ项 in every column of a coded table."""
+    out: list[Row] = []
+    for column in columns_of(rows):
+        col_lines = [r for r in rows if r["column"] == column]
+        for block in code_blocks(col_lines):
+            out += _block_children(doc_id, block)
+    return out
+
+
+def _block_children(doc_id: str, block: list[Row]) -> list[Row]:
+    out: list[Row] = []
+    by_code = {r["code"]: r for r in block}
+    for code, line in by_code.items():
+        kids = _children(code, by_code)
+        if not kids:
+            continue
+        total = sum(float(by_code[k]["amount"]) for k in kids)
+        rows = ", ".join(f"{k} r{by_code[k]['row_no']} {fmt(by_code[k]['amount'])}" for k in kids)
+        detail = (f"{_LEVEL_NAME[len(code)]} {code} = Σ {_LEVEL_NAME[len(kids[0])]} ({rows})")
+        out.append(checked(doc_id, "sum.children", cell_location(line), total, float(line["amount"]),
+                           len(kids), detail))
+    return out
+
+
+def _children(code: str, by_code: dict[str, Row]) -> list[str]:
+    """Next-level codes under ``code``; a 类 whose 款 are not printed takes its 项."""
+    if len(code) >= 7:
+        return []
+    kids = [c for c in by_code if len(c) == len(code) + 2 and c.startswith(code)]
+    if not kids and len(code) == 3:
+        kids = [c for c in by_code if len(c) == 7 and c.startswith(code)]
+    return kids
+
+
+def economic_children_checks(doc_id: str, rows: list[Row]) -> list[Row]:
+    """Uncoded economic tables: each class row = Σ the rows printed under it."""
+    if any(r.get("code") for r in rows):
+        return []
+    out: list[Row] = []
+    for column in columns_of(rows):
+        col_lines = [r for r in rows if r["column"] == column]
+        for head, kids in _economic_groups(col_lines):
+            if kids:
+                total = sum(float(k["amount"]) for k in kids)
+                detail = f"{compact_name(head['name'])} = Σ rows {kids[0]['row_no']}-{kids[-1]['row_no']}"
+                out.append(checked(doc_id, "sum.children", cell_location(head), total, float(head["amount"]),
+                                   len(kids), detail))
+    return out
+
+
+def _economic_groups(col_lines: list[Row]) -> list[tuple[Row, list[Row]]]:
+    groups: list[tuple[Row, list[Row]]] = []
+    for line in col_lines:
+        name = compact_name(line.get("name"))
+        if name in ECON_CLASSES:
+            groups.append((line, []))
+        elif groups and not _is_total_name(name):
+            groups[-1][1].append(line)
+    return groups
+
+
+def _is_total_name(name: str) -> bool:
+    return bool(re.search(r"合计|总计", name))
+
+
+def total_row_checks(doc_id: str, rows: list[Row]) -> list[Row]:
+    """合计 row = Σ 类 rows (coded tables) or Σ class rows (economic tables), per column."""
+    grand = grand_total_row(rows)
+    if not grand:
+        return []
+    coded = any(r.get("code") for r in rows)
+    out: list[Row] = []
+    for g in grand:
+        col = [r for r in rows if r["column"] == g["column"] and r["row_no"] != g["row_no"]]
+        tops = ([r for r in col if r.get("code") and len(r["code"]) == 3] if coded
+                else [r for r in col if compact_name(r.get("name")) in ECON_CLASSES])
+        if not tops:
+            continue
+        total = sum(float(r["amount"]) for r in tops)
+        what = "类" if coded else "class"
+        out.append(checked(doc_id, "sum.total", cell_location(g), total, float(g["amount"]), len(tops),
+                           f"合计 row = Σ {len(tops)} {what} rows"))
+    return out
+
+
+def total_column_checks(doc_id: str, rows: list[Row]) -> list[Row]:
+    """The 合计/小计 column = Σ its sibling columns (same header parent), row by row."""
+    out: list[Row] = []
+    for total_col, parts in _column_groups(rows):
+        cells: dict[tuple, dict[str, Row]] = defaultdict(dict)
+        for r in rows:
+            cells[(r["row_no"], r.get("code"), r.get("name"))][r["column"]] = r
+        for row_cells in cells.values():
+            if total_col not in row_cells or not any(p in row_cells for p in parts):
+                continue
+            present = [p for p in parts if p in row_cells]
+            total = sum(float(row_cells[p]["amount"]) for p in present)
+            detail = "合计 column = Σ " + " + ".join(leaf(p) for p in parts)
+            line = row_cells[total_col]
+            out.append(checked(doc_id, "sum.total", cell_location(line), total, float(line["amount"]),
+                               len(present), detail))
+    return out
+
+
+def _column_groups(rows: list[Row]) -> list[tuple[str, list[str]]]:
+    """(total column, its component columns) for each header group that has a 合计/小计 leaf."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for c in columns_of(rows):
+        groups[parent(c)].append(c)
+    out = []
+    for cols in groups.values():
+        total = total_column(cols_as_lines(cols))
+        if total is None or len(cols) < 2 or total not in cols:
+            continue
+        parts = [c for c in cols if c != total and not leaf(c).startswith("其中") and "上年" not in leaf(c)]
+        if parts and not re.search(r"合计|小计|总计", "".join(leaf(p) for p in parts)):
+            out.append((total, parts))
+    return out
+
+
+def cols_as_lines(cols: list[str]) -> list[Row]:
+    return [{"column": c} for c in cols]
+
+
+#: 三公 rows: (total name pattern, component name patterns).
+_THREE_PUBLIC = [
+    (r"^合计$|^总计$", [r"因公出国", r"公务接待", r"公务用车购置及运行"]),
+    (r"公务用车购置及运行", [r"公务用车购置费$|^购置费$", r"公务用车运行(维护)?费$|^运行(维护)?费$"]),
+]
+
+
+def three_public_checks(doc_id: str, rows: list[Row]) -> list[Row]:
+    """三公 合计 = 因公出国(境) + 公务接待 + 公务用车购置及运行; 公务用车 = 购置 + 运行维护."""
+    out: list[Row] = []
+    for column in columns_of(rows):
+        col = [r for r in rows if r["column"] == column]
+        for total_pat, part_pats in _THREE_PUBLIC:
+            total = _first_named(col, total_pat)
+            if total is None:
+                continue
+            parts = [p for pat in part_pats if (p := _first_named(col, pat)) is not None]
+            expected = sum(float(p["amount"]) for p in parts)  # an empty row printed nothing: 0
+            out.append(checked(doc_id, "sum.total", cell_location(total), expected, float(total["amount"]),
+                               max(len(parts), 1), f"{compact_name(total['name'])} = Σ "
+                               + " + ".join(part_pats).replace("$", "").replace("^", "")))
+    return out
+
+
+def _first_named(col: list[Row], pattern: str) -> Row | None:
+    for r in col:
+        if re.search(pattern, compact_name(r.get("name"))):
+            return r
+    return None

@@ -1,0 +1,45 @@
+"""Shared fixtures: sample outputs computed once per session, the real corpus path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+#: The real corpus lies beside the checkout (../shared); CI lays it there too.
+REAL = ROOT.parent / "shared" / "corpus" / "real"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def load_truth(name: str) -> dict:
+    return json.loads((SAMPLES / f"{name}.truth.json").read_text(encoding="utf-8"))
+
+
+def frame_rows(df: pd.DataFrame) -> list[dict]:
+    """DataFrame → plain dict rows with None for missing values."""
+    return [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in df.astype(object).to_dict("records")]
+
+
+@pytest.fixture(scope="session")
+def born_digital_out(tmp_path_factory) -> Path:
+    """The whole pipeline over the born-digital sample, written once."""
+    from extract.api import run_batch
+
+    out = tmp_path_factory.mktemp("born_digital")
+    run_batch([SAMPLES / "yq2025_born_digital.pdf"], out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def real_results():
+    """process_document over the hand-checked real files (skipped without the corpus)."""
+    if not REAL.is_dir():
+        pytest.skip(f"real corpus not found at {REAL}")
+    from extract.pipeline import process_document
+
+    files = sorted({f["file"] for f in json.loads((DATA / "real_figures.json").read_text(encoding="utf-8"))})
+    return {f: process_document(REAL / f, f) for f in files}
