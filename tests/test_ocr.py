@@ -1,0 +1,242 @@
+"""OCR path: number repairs, image geometry, engines, and real OCR of drawn and scanned pages.
+
+Unit tests run without any model. Tests marked ``ocr`` run a real engine on a
+few pages (2-5 s each at one thread); the real-corpus test is skipped when
+``../shared/corpus/real`` is absent.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from extract.errors import ConfigError, StageError
+from extract.model import Page, PageKind, Word
+from extract.ocr import NullEngine, get_engine
+from extract.ocr import image as im
+from extract.ocr.numbers import fix_amount, fix_enumerator
+from extract.ocr.synthetic import ROWS, draw_table_page
+from extract.stages.grid import find_grids
+from extract.stages.ocr import OcrOptions, implausible_share, needs_ocr, ocr_image, ocr_page
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+SCANNED_33 = REAL / "33_cs_traffic_police_2023_perf_eval_SCANNED.pdf"
+
+
+# --- numbers from OCR ------------------------------------------------------
+
+@pytest.mark.parametrize("raw, fixed", [
+    ("1,763.09", "1,763.09"),
+    ("1,7O3.O9", "1,703.09"),      # O → 0 between digits
+    ("l,763.09", "1,763.09"),      # l → 1
+    ("I00.5", "100.5"),            # I → 1
+    ("1,763，09", "1,763.09"),     # full-width comma before two final digits is the decimal point
+    ("1763，09", "1763.09"),
+    ("1 763.09", "1,763.09"),      # dropped thousands separator (a gap between 3-digit groups)
+    ("1.763.09", "1,763.09"),      # thousands separator read as a dot
+    ("-1,2O0.00", "-1,200.00"),
+    ("1 763", "1,763"),
+])
+def test_fix_amount_repairs_provable_confusions(raw: str, fixed: str) -> None:
+    assert fix_amount(raw) == fixed
+
+
+@pytest.mark.parametrize("raw", [
+    "合计", "Total", "O", "lo", "2O25年",   # letters not inside an amount
+    "1,76.09", "1234,567",                 # groups that are not thousands: unprovable
+    "1.763",                               # one dot and three digits: decimal or thousands? leave it
+    "1763 09",                             # a space is never a decimal point (two numbers?)
+    "12345.6", "0.5%", "(12.00)", "1,763",
+])
+def test_fix_amount_leaves_unprovable_text(raw: str) -> None:
+    assert fix_amount(raw) == raw
+
+
+@pytest.mark.parametrize("raw, fixed", [
+    ("十九，自然资源海洋气象等支出", "十九、自然资源海洋气象等支出"),
+    ("二十四． 预备费", "二十四、预备费"),
+    ("四.公共安全支出", "四、公共安全支出"),
+    ("一、一般公共预算", "一、一般公共预算"),
+    ("三,3", "三,3"),
+])
+def test_fix_enumerator(raw: str, fixed: str) -> None:
+    assert fix_enumerator(raw) == fixed
+
+
+# --- image geometry ---------------------------------------------------------
+
+def _ruled_grid(rows: int = 4, cols: int = 3, dpi: int = 200) -> tuple[np.ndarray, list[int], list[int]]:
+    """A white page with a rows × cols ruled grid; returns image, x and y of the lines."""
+    img = np.full((1200, 1000), 255, np.uint8)
+    xs = [100 + 250 * i for i in range(cols + 1)]
+    ys = [150 + 90 * i for i in range(rows + 1)]
+    for y in ys:
+        cv2.line(img, (xs[0], y), (xs[-1], y), 0, 2)
+    for x in xs:
+        cv2.line(img, (x, ys[0]), (x, ys[-1]), 0, 2)
+    cv2.putText(img, "1,763.09", (130, 210), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)  # text is no ruling
+    return img, xs, ys
+
+
+def test_detect_rulings_finds_every_line_of_a_drawn_grid() -> None:
+    img, xs, ys = _ruled_grid()
+    lines = im.detect_rulings(img, 200)
+    horizontal = sorted((y0 + y1) / 2 for x0, y0, x1, y1 in lines if x1 - x0 > y1 - y0)
+    vertical = sorted((x0 + x1) / 2 for x0, y0, x1, y1 in lines if y1 - y0 > x1 - x0)
+    assert horizontal == pytest.approx(ys, abs=2)
+    assert vertical == pytest.approx(xs, abs=2)
+
+
+def test_detected_rulings_make_a_grid_in_points() -> None:
+    img, xs, ys = _ruled_grid(rows=4, cols=3)
+    page, _ = ocr_image(img, 1, NullEngine(), OcrOptions(orient=False, deskew=False))
+    grids = find_grids(page)
+    assert [(g.n_rows, g.n_cols) for g in grids] == [(4, 3)]
+    assert grids[0].x0 == pytest.approx(xs[0] * 72 / 200, abs=1.5)
+    assert grids[0].bottom == pytest.approx(ys[-1] * 72 / 200, abs=1.5)
+
+
+def test_estimate_skew_levels_a_rotated_page() -> None:
+    page = draw_table_page(skew=1.0, noise=False, seal=False)
+    grey = im.drop_colour_ink(page.image)
+    assert im.estimate_skew(grey) == pytest.approx(-1.0, abs=0.2)
+
+
+def test_text_is_vertical_only_for_sideways_pages() -> None:
+    grey = im.drop_colour_ink(draw_table_page(noise=False).image)
+    assert not im.text_is_vertical(grey, 200)
+    assert im.text_is_vertical(im.turn(grey, 1), 200)
+
+
+def test_seal_and_watermark_are_removed() -> None:
+    grey = im.drop_colour_ink(draw_table_page(noise=False).image)
+    assert (grey[int(230 * 200 / 72), int(420 * 200 / 72) - 20:int(420 * 200 / 72) + 20] > 200).all()  # seal star
+    # above the table the watermark touches no text: every light stroke goes
+    top = grey[:int(105 * 200 / 72)]
+    cleaned = im.drop_light_strokes(top)
+    assert (top == 205).sum() > 5_000  # the watermark's grey
+    assert (cleaned == 205).sum() < 0.02 * (top == 205).sum()
+    assert (cleaned < 100).sum() == (top < 100).sum()  # the title's ink is all kept
+    # inside the table it may touch rulings and figures: the hard threshold removes it
+    assert (im.whiten_light(grey, im.HARD_THRESHOLD) == 205).sum() == 0
+
+
+def test_text_bands_split_a_wrapped_cell() -> None:
+    crop = np.full((80, 200), 255, np.uint8)
+    crop[10:25, 20:180] = 0
+    crop[40:55, 20:90] = 0
+    crop[70, 5] = 0  # a speck
+    assert im.text_bands(crop) == [(20, 10, 180, 25), (20, 40, 90, 55)]
+
+
+# --- engines and failure paths ---------------------------------------------
+
+def test_null_engine_page_has_rulings_and_no_words() -> None:
+    page, trace = ocr_image(draw_table_page().image, 3, NullEngine())
+    assert page.method == "ocr" and page.page_no == 3 and page.words == []
+    assert trace.n_grids == 1 and trace.n_cell_crops > 40
+    assert [(g.n_rows, g.n_cols) for g in find_grids(page)] == [(len(ROWS) + 1, 5)]
+
+
+def test_scripted_null_engine_words_carry_confidence_and_fixes() -> None:
+    engine = NullEngine(crop_text=lambda crop: ("1,7O3.O9", 0.61))
+    page, _ = ocr_image(draw_table_page(noise=False).image, 1, engine, OcrOptions(orient=False))
+    assert page.words and {w.text for w in page.words} == {"1,703.09"}
+    assert {w.conf for w in page.words} == {0.61}
+
+
+def test_engine_crash_becomes_stage_error() -> None:
+    with pytest.raises(StageError, match="ocr.*page 2.*boom"):
+        ocr_image(draw_table_page().image, 2, NullEngine(fail=RuntimeError("boom")))
+
+
+def test_unknown_engine_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="unknown OCR engine"):
+        get_engine("abbyy")
+
+
+def test_mojibake_text_layer_is_routed_to_ocr() -> None:
+    good = "一般公共预算财政拨款支出表单位万元科目编码功能分类合计基本支出项目支出"
+    bad = good.encode("utf-8").decode("gbk", errors="replace")
+    assert implausible_share(good) < 0.1 and implausible_share(bad) > 0.5
+    page = Page(1, 595, 842, kind=PageKind.TEXT, words=[Word(bad, 0, 0, 10, 10)])
+    assert needs_ocr(page)
+    assert not needs_ocr(Page(1, 595, 842, kind=PageKind.TEXT, words=[Word(good, 0, 0, 10, 10)]))
+    assert needs_ocr(Page(1, 595, 842, kind=PageKind.IMAGE))
+
+
+# --- real OCR ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def rapid():
+    return get_engine("rapidocr")
+
+
+def _cells(page: Page) -> list[list[str]]:
+    grids = find_grids(page)
+    assert len(grids) == 1
+    return grids[0].matrix()
+
+
+@pytest.mark.ocr
+def test_rapidocr_reads_every_cell_of_a_drawn_scan(rapid) -> None:
+    drawn = draw_table_page(skew=0.8, seed=1)
+    page, trace = ocr_image(drawn.image, 1, rapid)
+    assert _cells(page) == drawn.cells
+    outside = {w.text for w in page.words if w.top < 120}
+    assert drawn.title in outside and "单位：万元" in outside
+    assert not any(ch in w.text for w in page.words for ch in "仅供审核")  # no watermark character
+    assert trace.n_det_lines == 0  # the fast path: no detector call at all
+
+
+@pytest.mark.ocr
+def test_rapidocr_turns_upside_down_and_sideways_pages(rapid) -> None:
+    drawn = draw_table_page(seed=2)
+    for turns in (2, 1):
+        page, trace = ocr_image(np.ascontiguousarray(np.rot90(drawn.image, turns)), 1, rapid)
+        assert (4 - trace.quarter_turns) % 4 == turns
+        assert _cells(page) == drawn.cells
+
+
+@pytest.mark.ocr
+def test_rapidocr_runs_offline_on_the_wheel_models(monkeypatch) -> None:
+    from extract.ocr import rapid as rapid_mod
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("OCR tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    assert rapid_mod.DET_MODEL.parent == rapid_mod.MODEL_DIR and rapid_mod.DET_MODEL.is_file()
+    engine = rapid_mod.RapidEngine()
+    crop = draw_table_page(noise=False, seal=False, watermark=False).image[440:500, 160:420]
+    assert engine.recognise_crops([cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)])[0][0]
+
+
+@pytest.mark.ocr
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
+def test_tesseract_reads_every_cell_of_a_drawn_scan() -> None:
+    drawn = draw_table_page(skew=0.8, seed=3)
+    page, _ = ocr_image(drawn.image, 1, get_engine("tesseract"))
+    assert _cells(page) == drawn.cells
+
+
+@pytest.mark.ocr
+@pytest.mark.skipif(not SCANNED_33.exists(), reason="real corpus not present")
+def test_real_scan_33_page_1(rapid) -> None:
+    """Checked against the page picture (pdftoppm -r 70 -f 1 -l 1): title, and line 14's 33个路口."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(SCANNED_33))
+    page = ocr_page(pdf[0], None, rapid, page_no=1)
+    texts = [w.text for w in page.words]
+    assert page.method == "ocr" and page.width == pytest.approx(594.75, abs=1)
+    assert "2023年度长沙市公安局交通警察支队" in texts
+    assert "专项资金绩效评价结果" in texts
+    assert "一、项目基本情况" in texts
+    assert any("智能网联汽车城市开放测试道路33个路口智能" in t for t in texts)
+    assert min(w.conf for w in page.words if "专项资金" in w.text) > 0.9
