@@ -103,6 +103,13 @@ def stage_doc_refs(doc: Document, options: Options) -> None:
     doc.table_rows("conflicts").extend(conflicts)
 
 
+def stage_checks(doc: Document, options: Options) -> None:
+    """Validation: the sums and cross-references the document prints about itself."""
+    from extract.checks import run_checks  # checks import nothing from the pipeline
+
+    doc.table_rows("checks").extend(run_checks(doc.doc_id, doc.rows))
+
+
 #: The document stages, in order.
 DOC_STAGES: list[tuple[str, DocStage]] = [
     ("metadata", stage_metadata),
@@ -111,6 +118,7 @@ DOC_STAGES: list[tuple[str, DocStage]] = [
     ("sections", stage_sections),
     ("forms", stage_forms),
     ("doc_refs", stage_doc_refs),
+    ("checks", stage_checks),
 ]
 
 

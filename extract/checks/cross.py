@@ -1,0 +1,184 @@
+"""``cross.*``: the same figure printed in several tables agrees.
+
+Reads ``budget_lines`` rows; writes ``checks`` rows. The chain of totals
+(收支总表 ↔ 收入总表 ↔ 支出总表 ↔ 财政拨款收支总表 ↔ 一般公共预算支出表 ↔ 基本支出表),
+then cell by cell: each 科目编码 of the 支出总表 against the 收入总表 and the
+一般公共预算支出表 (only when their grand totals agree, i.e. all money is 一般公共预算),
+each 类 row of the 收支总表 against the 支出总表, and the 三公 / 机关运行经费 tables
+against the economic rows of the basic-expenditure table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from extract.checks.common import (EXACT, Row, by_table, cell_location, checked, compact_name, grand_total_row,
+                                   leaf, result, total_column)
+
+Fig = Row | None  # the budget_lines row holding a figure, or None when not printed
+
+
+def check_cross(doc_id: str, lines: list[Row]) -> list[Row]:
+    """Every cross.* check of one document; a skip row for each pair whose inputs are missing."""
+    t = by_table(lines)
+    out: list[Row] = []
+    for check, fn in CHAIN:
+        out += fn(doc_id, check, t)
+    out += code_checks(doc_id, t, "income_total", "cross.codes_income", same_leaf=False)
+    out += code_checks(doc_id, t, "general_budget_expenditure", "cross.codes_general", same_leaf=True)
+    out += function_checks(doc_id, t)
+    out += three_public_checks(doc_id, t)
+    return out
+
+
+def side_total(t: dict[str, list[Row]], key: str, side: str, pattern: str, column_hint: str | None = None) -> Fig:
+    """A named row (收入总计, 本年支出合计 …) of a two-sided table, in its total column."""
+    rows = [r for r in t.get(key, []) if r.get("side") == side]
+    col = _column_like(rows, column_hint) if column_hint else total_column(rows)
+    for r in rows:
+        if r["column"] == col and re.search(pattern, compact_name(r["name"])):
+            return r
+    return None
+
+
+def _column_like(rows: list[Row], hint: str) -> str | None:
+    for r in rows:
+        if hint in leaf(r["column"]):
+            return r["column"]
+    return total_column(rows)
+
+
+def grand(t: dict[str, list[Row]], key: str, leaf_pattern: str | None = None) -> Fig:
+    """The 合计 row of a one-sided table, in its total column or the column whose leaf matches."""
+    row = grand_total_row(t.get(key, []))
+    if not row:
+        return None
+    if leaf_pattern is None:
+        col = total_column(t[key])
+        return next((r for r in row if r["column"] == col), None)
+    return next((r for r in row if re.search(leaf_pattern, leaf(r["column"]))), None)
+
+
+def pair(doc_id: str, check: str, actual: Fig, expected: Fig, alt: Fig = None, what: str = "") -> list[Row]:
+    """Compare two printed figures; ``alt`` is a second figure that may legitimately match instead."""
+    if actual is None or expected is None:
+        missing = "first" if actual is None else "second"
+        return [result(doc_id, check, "skip", cell_location(actual) if actual else "",
+                       detail=f"{what}: {missing} figure not found")]
+    detail = f"{what}; against {cell_location(expected)}"
+    row = checked(doc_id, check, cell_location(actual), float(expected["amount"]), float(actual["amount"]), 1,
+                  detail)
+    if row["status"] == "fail" and alt is not None and abs(float(alt["amount"]) - float(actual["amount"])) < EXACT:
+        row = checked(doc_id, check, cell_location(actual), float(alt["amount"]), float(actual["amount"]), 1,
+                      f"{what}; matches {cell_location(alt)} instead")
+    return [row]
+
+
+def _income_total(doc_id: str, check: str, t: dict) -> list[Row]:
+    return pair(doc_id, check, grand(t, "income_total"), side_total(t, "income_expenditure_total", "收入", "^收入总计$"),
+                side_total(t, "income_expenditure_total", "收入", r"^本年收入(合计|小计)"), "收入总表 合计 = 收支总表 收入总计")
+
+
+def _expenditure_total(doc_id: str, check: str, t: dict) -> list[Row]:
+    return pair(doc_id, check, grand(t, "expenditure_total"),
+                side_total(t, "income_expenditure_total", "支出", r"^本年支出(合计|小计)"),
+                side_total(t, "income_expenditure_total", "支出", "^支出总计$"), "支出总表 合计 = 收支总表 本年支出合计")
+
+
+def _income_vs_expenditure(doc_id: str, check: str, t: dict) -> list[Row]:
+    return pair(doc_id, check, grand(t, "expenditure_total"), grand(t, "income_total"), None,
+                "支出总表 合计 = 收入总表 合计")
+
+
+def _fiscal_grant(doc_id: str, check: str, t: dict) -> list[Row]:
+    fg = side_total(t, "fiscal_grant_total", "支出", r"^本年支出(合计|小计)", "一般公共预算")
+    alt = side_total(t, "fiscal_grant_total", "支出", "^支出总计$", "一般公共预算")
+    return pair(doc_id, check, grand(t, "general_budget_expenditure"), fg, alt,
+                "一般公共预算支出表 合计 = 财政拨款收支总表 一般公共预算 本年支出")
+
+
+def _basic(doc_id: str, check: str, t: dict) -> list[Row]:
+    return pair(doc_id, check, grand(t, "general_budget_basic_expenditure"),
+                grand(t, "general_budget_expenditure", "基本支出"), None,
+                "基本支出表 合计 = 一般公共预算支出表 基本支出")
+
+
+#: (check id, function) for the chain of table totals.
+CHAIN: list[tuple[str, Callable[[str, str, dict], list[Row]]]] = [
+    ("cross.income_total", _income_total),
+    ("cross.expenditure_total", _expenditure_total),
+    ("cross.income_expenditure", _income_vs_expenditure),
+    ("cross.fiscal_grant", _fiscal_grant),
+    ("cross.basic", _basic),
+]
+
+
+def code_checks(doc_id: str, t: dict[str, list[Row]], other: str, check: str, same_leaf: bool) -> list[Row]:
+    """Each 科目编码 cell of the 支出总表 = the same code in ``other``, when both grand totals agree."""
+    a, b = grand(t, "expenditure_total"), grand(t, other)
+    if a is None or b is None or abs(float(a["amount"]) - float(b["amount"])) >= EXACT:
+        return []  # the tables cover different money (e.g. 政府性基金 too): codes need not match
+    other_total, own_total = total_column(t[other]), total_column(t["expenditure_total"])
+    index = {(r["code"], k): r for r in t[other]
+             if r.get("code") and (k := _leaf_key(r["column"], same_leaf, other_total)) is not None}
+    out: list[Row] = []
+    for r in t["expenditure_total"]:
+        k = _leaf_key(r["column"], same_leaf, own_total)
+        if not r.get("code") or k is None:
+            continue
+        match = index.get((r["code"], k))
+        if match is not None:
+            out.append(checked(doc_id, check, cell_location(r), float(match["amount"]), float(r["amount"]), 1,
+                               f"same 科目 {r['code']} in {cell_location(match)}"))
+    return out
+
+
+def _leaf_key(column: str, same_leaf: bool, total_col: str | None) -> str | None:
+    """Columns are matched by leaf (合计/基本支出/项目支出), or only the total column when tables differ."""
+    if same_leaf:
+        return re.sub(r"^.*?(合计|基本支出|项目支出)$", r"\1", leaf(column))
+    return "total" if column == total_col else None
+
+
+def function_checks(doc_id: str, t: dict[str, list[Row]]) -> list[Row]:
+    """收支总表 支出 rows (四、公共安全支出) = the 支出总表 类 row of the same name, in total columns."""
+    spend = [r for r in t.get("income_expenditure_total", []) if r.get("side") == "支出"]
+    ex = t.get("expenditure_total", [])
+    if not spend or not ex:
+        return []
+    col_a, col_b = total_column(spend), total_column(ex)
+    classes = {compact_name(r["name"]): r for r in ex if r["column"] == col_b and r.get("code")
+               and len(r["code"]) == 3}
+    out: list[Row] = []
+    for r in spend:
+        match = classes.get(compact_name(r["name"])) if r["column"] == col_a else None
+        if match is not None:
+            out.append(checked(doc_id, "cross.functions", cell_location(r), float(match["amount"]),
+                               float(r["amount"]), 1, f"same 类 in {cell_location(match)}"))
+    return out
+
+
+#: 三公 rows and the economic-classification row they should not fall below.
+_THREE_VS_ECON = [("公务接待费", "公务接待费"), ("公务用车运行(维护)?费", "公务用车运行维护费"),
+                  ("因公出国", "因公出国(境)费用")]
+
+
+def three_public_checks(doc_id: str, t: dict[str, list[Row]]) -> list[Row]:
+    """三公 items vs the basic-expenditure economic rows: equal, or larger when projects spend too."""
+    tp, basic = t.get("three_public", []), t.get("general_budget_basic_expenditure", [])
+    if not tp or not basic:
+        return []
+    col_a, col_b = total_column(tp), total_column(basic)
+    out: list[Row] = []
+    for pattern, econ in _THREE_VS_ECON:
+        a = next((r for r in tp if r["column"] == col_a and re.search(pattern, compact_name(r["name"]))), None)
+        b = next((r for r in basic if r["column"] == col_b and compact_name(r["name"]).startswith(econ[:6])), None)
+        if a is None or b is None:
+            continue
+        row = checked(doc_id, "cross.three_public", cell_location(a), float(b["amount"]), float(a["amount"]), 1,
+                      f"三公 {compact_name(a['name'])} vs basic-expenditure row {cell_location(b)}")
+        if row["status"] == "fail" and float(a["amount"]) > float(b["amount"]):
+            row.update(status="pass", detail=row["detail"] + "; larger: project spending also counts in 三公")
+        out.append(row)
+    return out

@@ -1,0 +1,67 @@
+"""``form_vs_project_table``: each performance form's 年度资金总额 (元) = its project-table row (万元).
+
+Reads ``projects`` rows and the project-table ``budget_lines``; writes ``checks``
+rows. Form and table print the same project under slightly different names
+(强制人员生活教育费 on the form, 强戒人员生活教育费 in the table), so names are
+matched fuzzily with rapidfuzz; a project with no close name is a skip.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz, process
+
+from extract.checks.common import Row, by_table, cell_location, clean, compact_name, result, total_column
+
+CHECK = "form_vs_project_table"
+#: Lowest rapidfuzz ratio that still names the same project.
+MIN_SCORE = 80.0
+_UNIT_FACTOR = {"万元": 10000.0, "元": 1.0, "千元": 1000.0}
+
+
+def check_forms(doc_id: str, projects: list[Row], lines: list[Row], tables: list[Row]) -> list[Row]:
+    """One check per project that has a 年度资金总额; skips when no project table is printed."""
+    projects = [p for p in projects if clean(p.get("funds_annual")) is not None]
+    if not projects:
+        return []
+    table = project_table_lines(lines, tables)
+    if not table:
+        return [result(doc_id, CHECK, "skip", "", detail="forms found but no project expenditure table")]
+    col = total_column(table)
+    names = {compact_name(r["name"]): r for r in table if r["column"] == col and r.get("name")}
+    return [project_check(doc_id, p, names) for p in projects]
+
+
+def project_table_lines(lines: list[Row], tables: list[Row]) -> list[Row]:
+    """Lines of the 项目支出表 (本年); a table titled 项目支出…(本年预算) but keyed ``other`` counts too."""
+    t = by_table(lines)
+    if t.get("project_expenditure"):
+        return t["project_expenditure"]
+    for table in tables:
+        title = re.sub(r"\s+", "", str(table.get("title") or ""))
+        if table.get("table_key") == "other" and re.search(r"项目支出", title) and "结转" not in title:
+            rows = [r for r in t.get("other", []) if r.get("table_no") == clean(table.get("table_no"))]
+            if rows:
+                return rows
+    return []
+
+
+def project_check(doc_id: str, project: Row, names: dict[str, Row]) -> Row:
+    """Compare one project's form amount with its best-matching table row (±0.005 万元 rounding)."""
+    name = compact_name(project["project_name"])
+    location = f"project {project['project_name']}"
+    hit = process.extractOne(name, list(names), scorer=fuzz.ratio) if names else None
+    if hit is None or hit[1] < MIN_SCORE:
+        return result(doc_id, CHECK, "skip", location, actual=float(project["funds_annual"]),
+                      detail="no project-table row with a close name")
+    line = names[hit[0]]
+    factor = _UNIT_FACTOR.get(str(line.get("unit")), 10000.0)
+    expected = float(line["amount"]) * factor
+    actual = float(project["funds_annual"])
+    tolerance = 0.005 * factor  # the table rounds to 0.01 of its unit
+    status = "pass" if abs(expected - actual) <= tolerance + 1e-6 else "fail"
+    detail = f"{cell_location(line)} ({line['amount']} {line.get('unit') or '万元'}); name score {hit[1]:.0f}"
+    if status == "pass" and abs(expected - actual) >= 0.5:
+        detail += f"; within rounding tolerance ({actual - expected:+.0f} 元)"
+    return result(doc_id, CHECK, status, location, f"{expected:.2f}", f"{actual:.2f}", detail)

@@ -1,0 +1,103 @@
+"""``narrative.*``: figures quoted in the 情况说明 text against the tables.
+
+Reads ``sections`` rows (text) and ``budget_lines``; writes ``checks`` rows.
+A sentence such as 预算收入总计1,763.09万元 or 基本支出1677.68万元，占95.16% names a
+figure that a table prints too. Each known label is looked up once (its first
+mention, which is the current year's figure); a label quoted but not found in
+the tables is not checked, so only figures both sides print are compared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from extract.checks.common import Row, by_table, cell_location, checked, compact_name, grand_total_row, leaf
+from extract.checks.cross import grand, side_total
+
+_NUMBER = r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(亿元|万元|元)"
+_GAP = r"[^0-9，。；;,：:（(]{0,10}?"
+_TO_WAN = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001}
+
+Lookup = Callable[[dict[str, list[Row]]], Row | None]
+
+#: (check id, label pattern in the text, where the tables print the figure).
+FIGURES: list[tuple[str, str, Lookup]] = [
+    ("narrative.income_total", r"收入总计",
+     lambda t: side_total(t, "income_expenditure_total", "收入", "^收入总计$")),
+    ("narrative.expenditure_total", r"支出总计",
+     lambda t: side_total(t, "income_expenditure_total", "支出", "^支出总计$")),
+    ("narrative.basic", r"(?<!一般公共预算安排)基本支出", lambda t: _basic(t)),
+    ("narrative.project", r"项目支出(?!预算表)", lambda t: grand(t, "expenditure_total", "项目支出")),
+    ("narrative.personnel", r"人员经费", lambda t: grand(t, "general_budget_basic_expenditure", "人员经费")),
+    ("narrative.public_use", r"公用经费", lambda t: grand(t, "general_budget_basic_expenditure", "公用经费")),
+    ("narrative.three_public", r"[“\"]三公[”\"]经费(财政拨款)?(预算|决算)?(数|总额)?",
+     lambda t: grand(t, "three_public")),
+    ("narrative.operating_expenses", r"机关运行经费", lambda t: _operating(t)),
+]
+
+
+def _basic(t: dict[str, list[Row]]) -> Row | None:
+    return grand(t, "expenditure_total", "基本支出") or grand(t, "general_budget_expenditure", "基本支出")
+
+
+def _operating(t: dict[str, list[Row]]) -> Row | None:
+    rows = grand_total_row(t.get("operating_expenses", []))
+    return rows[0] if rows else next(iter(t.get("operating_expenses", [])), None)
+
+
+def check_narrative(doc_id: str, sections: list[Row], lines: list[Row]) -> list[Row]:
+    """Every quoted figure that a table also prints, and the quoted shares (占…%) of the total."""
+    text = "\n".join(str(s.get("text") or "") for s in sections if s.get("text"))
+    if not text:
+        return []
+    t = by_table(lines)
+    out: list[Row] = []
+    for check, label, lookup in FIGURES:
+        quoted = quote(text, label)
+        line = lookup(t)
+        if quoted is None or line is None:
+            continue
+        value, snippet, share = quoted
+        out.append(checked(doc_id, check, cell_location(line), float(line["amount"]), value, 1,
+                           f"text: “{snippet}”"))
+        if share is not None:
+            out += share_check(doc_id, check, line, share, snippet, t)
+    out += function_quotes(doc_id, text, t)
+    return out
+
+
+def quote(text: str, label: str) -> tuple[float, str, float | None] | None:
+    """(amount in 万元, the quoted words, the 占…% that follows or None) of the first mention."""
+    m = re.search(label + _GAP + _NUMBER + r"(?:[，,]?占[^0-9]{0,6}([0-9.]+)%)?", text)
+    if not m:
+        return None
+    groups = m.groups()
+    number, unit, pct = groups[-3], groups[-2], groups[-1]
+    value = float(number.replace(",", "")) * _TO_WAN[unit]
+    return value, m.group(0), float(pct) if pct else None
+
+
+def share_check(doc_id: str, check: str, line: Row, share: float, snippet: str,
+                t: dict[str, list[Row]]) -> list[Row]:
+    """占X% against amount / the table's 合计 column, to the 0.01% the text prints."""
+    rows = [r for r in t.get(line["table_key"], []) if r["row_no"] == line["row_no"]]
+    total = next((r for r in rows if re.search(r"合计|小计|总计", leaf(r["column"]))), None)
+    if total is None or float(total["amount"]) == 0:
+        return []
+    computed = round(float(line["amount"]) / float(total["amount"]) * 100, 2)
+    return [checked(doc_id, check + "_share", cell_location(line), computed, share, 1,
+                    f"text: “{snippet}”; {line['amount']} / {total['amount']}")]
+
+
+def function_quotes(doc_id: str, text: str, t: dict[str, list[Row]]) -> list[Row]:
+    """Quoted spending by function (公共安全支出1,270.33万元) against the 支出总表 类 rows."""
+    ex = t.get("expenditure_total") or t.get("general_budget_expenditure") or []
+    classes = [r for r in ex if r.get("code") and len(r["code"]) == 3 and "合计" in leaf(r["column"])]
+    out: list[Row] = []
+    for line in {compact_name(r["name"]): r for r in classes}.values():
+        quoted = quote(text, re.escape(compact_name(line["name"])))
+        if quoted is not None:
+            out.append(checked(doc_id, "narrative.functions", cell_location(line), float(line["amount"]),
+                               quoted[0], 1, f"text: “{quoted[1]}”"))
+    return out
