@@ -10,15 +10,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from extract.pipeline import Options, Result, process_document
-from extract.stages.write import write_tables
+from extract.cache import ResultCache
+from extract.executor import DEFAULT_MEMORY_MB, Limits, LocalPool, OnDone, Task, run_in_process
+from extract.outputs import FORMATS, write_outputs
+from extract.pipeline import Options, Result
 
 log = logging.getLogger(__name__)
 
@@ -54,41 +55,109 @@ def find_inputs(inputs: Iterable[Path]) -> list[tuple[Path, str]]:
     return found
 
 
+@dataclass
+class BatchConfig:
+    """How to run a batch (everything but *what* to extract, which is :class:`Options`)."""
+
+    jobs: int = 1
+    timeout: float | None = None  # seconds per document
+    memory_mb: int | None = DEFAULT_MEMORY_MB  # per-worker address-space cap
+    formats: tuple[str, ...] = FORMATS
+    executor: str = "local"  # local | ray
+    ray_address: str | None = None
+    use_cache: bool = True
+
+
+class Progress:
+    """Callbacks a front end (the CLI's progress bar, a log) receives during a batch."""
+
+    def planned(self, files: int, to_run: int, total_bytes: int) -> None:
+        """All inputs found: ``files`` in all, ``to_run`` not served from the cache."""
+
+    def done(self, result: Result, size: int, cached: bool) -> None:
+        """One document finished (``size`` bytes of input)."""
+
+
 def run_batch(inputs: Iterable[Path] | Path, out_dir: Path, options: Options = Options(), jobs: int = 1,
-              on_result: Callable[[Result], None] | None = None) -> BatchSummary:
-    """Extract every PDF under ``inputs`` into ``out_dir``; never stops on a bad file."""
+              on_result: Callable[[Result], None] | None = None, config: BatchConfig | None = None,
+              progress: Progress | None = None) -> BatchSummary:
+    """Extract every PDF under ``inputs`` into ``out_dir``; never stops on a bad file.
+
+    Documents already extracted by this pipeline version with the same options
+    (``OUT/.cache``) are not extracted again; the tables are rebuilt from the cache.
+    """
     t0 = time.perf_counter()
+    config = config or BatchConfig(jobs=jobs)
+    progress = progress or Progress()
     if isinstance(inputs, (str, Path)):
         inputs = [Path(inputs)]
+    out_dir = Path(out_dir)
     files = find_inputs(inputs)
     unique, copies = split_identical(files)
-    results = _run(unique, options, jobs, on_result)
+    results = _run(unique, out_dir, options, config, progress, on_result)
     rows = merge_results(results)
     add_identical_copies(rows["documents"], copies)
-    frames = write_tables(Path(out_dir), rows)
+    frames = write_outputs(out_dir, rows, config.formats)
     return summarise(frames, time.perf_counter() - t0)
 
 
-def _run(files: list[tuple[Path, str]], options: Options, jobs: int,
-         on_result: Callable[[Result], None] | None) -> list[Result]:
-    results: list[Result] = []
-    if jobs <= 1:
-        for source, rel in files:
-            result = process_document(source, rel, options)
-            results.append(result)
-            if on_result:
-                on_result(result)
-        return results
-    order = {rel: i for i, (_, rel) in enumerate(files)}
-    with ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=20) as pool:
-        futures = {pool.submit(process_document, source, rel, options): rel for source, rel in files}
-        for fut in as_completed(futures):
-            result = fut.result()
-            results.append(result)
-            if on_result:
-                on_result(result)
-    results.sort(key=lambda r: order[r.rows["documents"][0]["path"]])
-    return results
+def _run(files: list[tuple[Path, str, str]], out_dir: Path, options: Options, config: BatchConfig,
+         progress: Progress, on_result: Callable[[Result], None] | None) -> list[Result]:
+    """Results of every file in input order: cached ones loaded, the others extracted and cached."""
+    store = ResultCache(out_dir, options)
+    sizes = {rel: _size(source) for source, rel, _ in files}
+    results: dict[int, Result] = {}
+    tasks: list[Task] = []
+    for i, (source, rel, doc_id) in enumerate(files):
+        cached = store.load(doc_id, rel) if config.use_cache and doc_id else None
+        if cached is not None:
+            results[i] = cached
+        else:
+            tasks.append(Task(i, source, rel, doc_id or ""))
+    progress.planned(len(files), len(tasks), sum(sizes.values()))
+    for i, result in results.items():
+        _notify(result, sizes[files[i][1]], True, progress, on_result)
+
+    def on_done(task: Task, result: Result) -> None:
+        if _cacheable(result):
+            result = store.store(result)
+        results[task.index] = result
+        _notify(result, sizes[task.rel_path], False, progress, on_result)
+
+    run_tasks(tasks, options, config, on_done)
+    return [results[i] for i in sorted(results)]
+
+
+def run_tasks(tasks: list[Task], options: Options, config: BatchConfig, on_done: OnDone) -> None:
+    """Hand the tasks to the chosen executor."""
+    limits = Limits(timeout=config.timeout, memory_mb=config.memory_mb)
+    if config.executor == "ray":
+        from extract.ray_executor import run_ray
+
+        run_ray(tasks, options, on_done, address=config.ray_address, limits=limits, num_cpus=config.jobs)
+    elif options.fail_fast:
+        run_in_process(tasks, options, on_done)
+    else:
+        LocalPool(config.jobs, limits).run(tasks, options, on_done)
+
+
+def _cacheable(result: Result) -> bool:
+    """A worker that timed out or died says nothing about the file: retry it next run."""
+    return not any(i.get("stage") == "worker" for i in result.rows.get("issues", []))
+
+
+def _notify(result: Result, size: int, cached: bool, progress: Progress,
+            on_result: Callable[[Result], None] | None) -> None:
+    progress.done(result, size, cached)
+    if on_result:
+        on_result(result)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def merge_results(results: list[Result]) -> dict[str, list[dict[str, Any]]]:
@@ -99,8 +168,8 @@ def merge_results(results: list[Result]) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def split_identical(files: list[tuple[Path, str]]) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
-    """Files to process, and (path, doc_id) of byte-identical later copies.
+def split_identical(files: list[tuple[Path, str]]) -> tuple[list[tuple[Path, str, str | None]], list[tuple[str, str]]]:
+    """Files to process as (path, rel, doc_id), and (path, doc_id) of byte-identical later copies.
 
     A byte-identical copy is not extracted again (its rows would double every
     figure); it gets a ``documents`` row pointing at the first copy.
@@ -108,18 +177,19 @@ def split_identical(files: list[tuple[Path, str]]) -> tuple[list[tuple[Path, str
     from extract.stages.ingest import hash_file
 
     seen: set[str] = set()
-    unique, copies = [], []
+    unique: list[tuple[Path, str, str | None]] = []
+    copies: list[tuple[str, str]] = []
     for source, rel in files:
         try:
             doc_id = hash_file(source)
         except OSError:
-            unique.append((source, rel))  # unreadable: the pipeline reports it
+            unique.append((source, rel, None))  # unreadable: the pipeline reports it
             continue
         if doc_id in seen:
             copies.append((rel, doc_id))
         else:
             seen.add(doc_id)
-            unique.append((source, rel))
+            unique.append((source, rel, doc_id))
     return unique, copies
 
 
