@@ -76,6 +76,8 @@ def chinese_numeral(text: str) -> int | None:
     return None
 
 
+#: A disclosing body's name ends like one (局, 所, 办公厅, 中心, 街道办事处, (本级) …).
+_ORG_SUFFIX = re.compile(r"(局|所|院|厅|委|会|办|办公室|中心|处|队|站|馆|校|社|部|室|团|台|政府|公司|[(（]本级[)）])$")
 _DOC_TYPE = re.compile(r"(部门|单位)(综合)?(预算|决算)")
 _YEAR = re.compile(r"(20\d{2})\s*年(度)?")
 _UNIT_LINE = re.compile(r"^(?:预算|填报|编制)?(?:单位|部门)(?:名称[:：]?|[:：])\s*(.+?)(?:\s+(?:金额)?单位[:：].*)?$")
@@ -94,7 +96,7 @@ def document_metadata(first_lines: list[str], all_lines: list[str]) -> tuple[str
         m = _UNIT_LINE.match(line)
         if m:
             name = re.split(r"\s{2,}|单位[:：]|金额单位", m.group(1))[0].strip()
-            if 2 <= len(name) <= 40 and not re.search(r"万元|元$", name):
+            if 2 <= len(name) <= 40 and not re.search(r"万元|元$", name) and _ORG_SUFFIX.search(name):
                 unit_counts[name] += 1
     doc_type, year, unit_name = "unknown", None, None
     head = "".join(first_lines)

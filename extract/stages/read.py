@@ -59,9 +59,13 @@ def read_page(pdf_page: pdfium.PdfPage, page_no: int) -> Page:
     rotation = pdf_page.get_rotation()
     to_top_left = _transform(pdf_page, width, height, rotation)
     glyphs = _read_glyphs(pdf_page, to_top_left)
-    kept, n_watermark = _drop_watermark(glyphs)
-    kept = _drop_fake_bold(kept)
+    main = dominant_angle(glyphs)
+    kept, n_watermark = _drop_watermark(glyphs, main)
     rulings, image_area = _read_paths(pdf_page, to_top_left)
+    if main in (90, 270):  # a landscape table printed sideways on a portrait page
+        kept, rulings, width, height = turn_upright(kept, rulings, width, height, main)
+    kept.sort(key=lambda g: (round((g.top + g.bottom) / 2 / max(g.size * 0.5, 1)), g.x0)) if main else None
+    kept = _drop_fake_bold(kept)
     words = glyphs_to_words(kept, rulings)
     facts = _facts(kept, n_watermark, image_area / max(width * height, 1.0), rotation)
     return Page(page_no=page_no, width=width, height=height, kind=classify(facts),
@@ -153,12 +157,38 @@ def _read_glyphs(pdf_page: pdfium.PdfPage, to_view) -> list[Glyph]:
     return out
 
 
-def _drop_watermark(glyphs: list[Glyph]) -> tuple[list[Glyph], int]:
+def dominant_angle(glyphs: list[Glyph]) -> int:
+    """The baseline angle most glyphs share, to the nearest 5 degrees."""
+    angles = Counter(round(g.angle / 5) * 5 % 360 for g in glyphs if not g.ch.isspace())
+    return int(angles.most_common(1)[0][0]) if angles else 0
+
+
+def turn_upright(glyphs: list[Glyph], rulings: list[Ruling], width: float, height: float,
+                 angle: int) -> tuple[list[Glyph], list[Ruling], float, float]:
+    """Rotate a page whose text runs at 90° or 270° so that it reads left to right.
+
+    Jiangsu's 省级部门预算公开报表 (file 03) draw landscape tables rotated on
+    portrait pages with the text matrix rather than /Rotate.
+    """
+    # pdfium's text matrix angle is measured with y pointing down the page.
+    if angle == 270:  # text runs up the page: x' = H - top, y' = x
+        def box(x0, top, x1, bottom):
+            return height - bottom, x0, height - top, x1
+    else:  # 90: text runs down the page: x' = top, y' = W - x
+        def box(x0, top, x1, bottom):
+            return top, width - x1, bottom, width - x0
+    out = []
+    for g in glyphs:
+        x0, top, x1, bottom = box(g.x0, g.top, g.x1, g.bottom)
+        out.append(Glyph(g.ch, x0, top, x1, bottom, bottom - top, 0.0, g.light, g.bad))
+    turned = [Ruling(*box(r.x0, r.top, r.x1, r.bottom)) for r in rulings]
+    return out, turned, height, width
+
+
+def _drop_watermark(glyphs: list[Glyph], main: int) -> tuple[list[Glyph], int]:
     """Drop glyphs at a non-dominant angle or in light ink; return kept and dropped count."""
     if not glyphs:
         return [], 0
-    angles = Counter(round(g.angle / 5) * 5 % 360 for g in glyphs if not g.ch.isspace())
-    main = angles.most_common(1)[0][0] if angles else 0.0
     kept = []
     for g in glyphs:
         off = abs((g.angle - main + 180) % 360 - 180)
