@@ -30,7 +30,7 @@ Family = Callable[[str, dict[str, list[Row]]], list[Row]]
 FAMILIES: list[tuple[str, Family]] = [
     ("sum", lambda d, r: check_sums(d, r["budget_lines"])),
     ("total.balance", lambda d, r: check_balance(d, r["budget_lines"])),
-    ("cross", lambda d, r: check_cross(d, r["budget_lines"])),
+    ("cross", lambda d, r: check_cross(d, r["budget_lines"], r["budget_tables"])),
     ("form_vs_project_table", lambda d, r: check_forms(d, r["projects"], r["budget_lines"], r["budget_tables"])),
     ("narrative", lambda d, r: check_narrative(d, r["sections"], r["budget_lines"])),
 ]

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from extract.checks.common import Row, by_table, cell_location, checked, compact_name, grand_total_row, leaf
+from extract.checks.common import (Row, by_table, cell_location, checked, compact_name, grand_total_row, leaf,
+                                   result)
 from extract.checks.cross import grand, side_total
 
 _NUMBER = r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(亿元|万元|元)"
-_GAP = r"[^0-9，。；;,：:（(]{0,10}?"
+#: Words between label and figure; not 增加/减少/比上年 (a change, not the figure itself).
+_GAP = r"(?:(?!增|减|比|较|上年|下降|变动|同比)[^0-9，。；;,：:（(]){0,10}?"
 _TO_WAN = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001}
 
 Lookup = Callable[[dict[str, list[Row]]], Row | None]
@@ -28,7 +30,7 @@ FIGURES: list[tuple[str, str, Lookup]] = [
     ("narrative.expenditure_total", r"支出总计",
      lambda t: side_total(t, "income_expenditure_total", "支出", "^支出总计$")),
     ("narrative.basic", r"(?<!一般公共预算安排)基本支出", lambda t: _basic(t)),
-    ("narrative.project", r"项目支出(?!预算表)", lambda t: grand(t, "expenditure_total", "项目支出")),
+    ("narrative.project", r"项目支出(?!预算表)", lambda t: _project(t)),
     ("narrative.personnel", r"人员经费", lambda t: grand(t, "general_budget_basic_expenditure", "人员经费")),
     ("narrative.public_use", r"公用经费", lambda t: grand(t, "general_budget_basic_expenditure", "公用经费")),
     ("narrative.three_public", r"[“\"]三公[”\"]经费(财政拨款)?(预算|决算)?(数|总额)?",
@@ -37,8 +39,13 @@ FIGURES: list[tuple[str, str, Lookup]] = [
 ]
 
 
-def _basic(t: dict[str, list[Row]]) -> Row | None:
-    return grand(t, "expenditure_total", "基本支出") or grand(t, "general_budget_expenditure", "基本支出")
+def _basic(t: dict[str, list[Row]]) -> list[Row | None]:
+    """基本支出 of all funds (支出总表), or of 一般公共预算 only: the text may quote either."""
+    return [grand(t, "expenditure_total", "基本支出"), grand(t, "general_budget_expenditure", "基本支出")]
+
+
+def _project(t: dict[str, list[Row]]) -> list[Row | None]:
+    return [grand(t, "expenditure_total", "项目支出"), grand(t, "general_budget_expenditure", "项目支出")]
 
 
 def _operating(t: dict[str, list[Row]]) -> Row | None:
@@ -55,27 +62,51 @@ def check_narrative(doc_id: str, sections: list[Row], lines: list[Row]) -> list[
     out: list[Row] = []
     for check, label, lookup in FIGURES:
         quoted = quote(text, label)
-        line = lookup(t)
-        if quoted is None or line is None:
+        found = lookup(t)
+        candidates = [x for x in (found if isinstance(found, list) else [found]) if x is not None]
+        if quoted is None or not candidates:
             continue
-        value, snippet, share = quoted
-        out.append(checked(doc_id, check, cell_location(line), float(line["amount"]), value, 1,
-                           f"text: “{snippet}”"))
+        value, snippet, share, step = quoted
+        line = next((x for x in candidates if _agrees(x, value, step)), candidates[0])
+        out.append(quoted_check(doc_id, check, line, value, step, snippet))
         if share is not None:
             out += share_check(doc_id, check, line, share, snippet, t)
     out += function_quotes(doc_id, text, t)
     return out
 
 
-def quote(text: str, label: str) -> tuple[float, str, float | None] | None:
-    """(amount in 万元, the quoted words, the 占…% that follows or None) of the first mention."""
+def _factor(line: Row) -> float:
+    """Table unit per 万元 (the text quotes 万元; a table in 元 prints 10000× more)."""
+    return {"元": 10000.0, "亿元": 0.0001}.get(str(line.get("unit") or "万元"), 1.0)
+
+
+def _agrees(line: Row, value: float, step: float) -> bool:
+    return abs(float(line["amount"]) - value * _factor(line)) <= (step / 2 + 0.005) * _factor(line)
+
+
+def quoted_check(doc_id: str, check: str, line: Row, value: float, step: float, snippet: str) -> Row:
+    """Compare in the table's unit; a figure quoted to fewer decimals is allowed its rounding."""
+    f = _factor(line)
+    expected, actual = float(line["amount"]), value * f
+    status = "pass" if _agrees(line, value, step) else "fail"
+    detail = f"text: “{snippet}”"
+    if status == "pass" and abs(expected - actual) >= 0.005:
+        detail += f"; within rounding of the quoted figure ({step:g} 万元)"
+    elif status == "fail":
+        detail += f"; off by {actual - expected:+.2f}"
+    return result(doc_id, check, status, cell_location(line), expected, actual, detail)
+
+
+def quote(text: str, label: str) -> tuple[float, str, float | None, float] | None:
+    """(amount in 万元, the quoted words, the 占…% or None, the quoted precision in 万元) of the first mention."""
     m = re.search(label + _GAP + _NUMBER + r"(?:[，,]?占[^0-9]{0,6}([0-9.]+)%)?", text)
     if not m:
         return None
     groups = m.groups()
     number, unit, pct = groups[-3], groups[-2], groups[-1]
     value = float(number.replace(",", "")) * _TO_WAN[unit]
-    return value, m.group(0), float(pct) if pct else None
+    decimals = len(number.split(".")[1]) if "." in number else 0
+    return value, m.group(0), float(pct) if pct else None, 10.0 ** -decimals * _TO_WAN[unit]
 
 
 def share_check(doc_id: str, check: str, line: Row, share: float, snippet: str,
@@ -98,6 +129,5 @@ def function_quotes(doc_id: str, text: str, t: dict[str, list[Row]]) -> list[Row
     for line in {compact_name(r["name"]): r for r in classes}.values():
         quoted = quote(text, re.escape(compact_name(line["name"])))
         if quoted is not None:
-            out.append(checked(doc_id, "narrative.functions", cell_location(line), float(line["amount"]),
-                               quoted[0], 1, f"text: “{quoted[1]}”"))
+            out.append(quoted_check(doc_id, "narrative.functions", line, quoted[0], quoted[3], quoted[1]))
     return out

@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 
 from extract.checks.common import (Row, by_table, cell_location, checked, columns_of, compact_name, fmt,
-                                   grand_total_row, leaf, parent, total_column)
+                                   is_grand_total, leaf, parent)
 
 #: First-level classes of the 支出经济分类 (economic classification), as printed without codes.
 ECON_CLASSES = {
@@ -131,62 +131,92 @@ def _is_total_name(name: str) -> bool:
 
 
 def total_row_checks(doc_id: str, rows: list[Row]) -> list[Row]:
-    """合计 row = Σ 类 rows (coded tables) or Σ class rows (economic tables), per column."""
-    grand = grand_total_row(rows)
-    if not grand:
-        return []
+    """合计 row = Σ 类 rows (coded tables) or Σ class rows (economic tables), per column.
+
+    A table holding several copies (a summary page and a detail page both keyed
+    alike) has several 合计 rows: each is compared with the rows of its own segment.
+    """
     coded = any(r.get("code") for r in rows)
     out: list[Row] = []
-    for g in grand:
-        col = [r for r in rows if r["column"] == g["column"] and r["row_no"] != g["row_no"]]
-        tops = ([r for r in col if r.get("code") and len(r["code"]) == 3] if coded
-                else [r for r in col if compact_name(r.get("name")) in ECON_CLASSES])
-        if not tops:
-            continue
-        total = sum(float(r["amount"]) for r in tops)
-        what = "类" if coded else "class"
-        out.append(checked(doc_id, "sum.total", cell_location(g), total, float(g["amount"]), len(tops),
-                           f"合计 row = Σ {len(tops)} {what} rows"))
+    for column in columns_of(rows):
+        col = [r for r in rows if r["column"] == column]
+        grands = [i for i, r in enumerate(col) if is_grand_total(r.get("name")) and not r.get("code")]
+        for k, i in enumerate(grands):
+            nxt = grands[k + 1] if k + 1 < len(grands) else len(col)
+            prev = grands[k - 1] + 1 if k else 0
+            tops = _tops(col[i + 1:nxt], coded) or _tops(col[prev:i], coded)
+            if not tops:
+                continue
+            g = col[i]
+            total = sum(float(r["amount"]) for r in tops)
+            what = "类" if coded else "class"
+            out.append(checked(doc_id, "sum.total", cell_location(g), total, float(g["amount"]), len(tops),
+                               f"合计 row = Σ {len(tops)} {what} rows"))
     return out
+
+
+def _tops(col: list[Row], coded: bool) -> list[Row]:
+    if coded:
+        return [r for r in col if r.get("code") and len(r["code"]) == 3]
+    return [r for r in col if compact_name(r.get("name")) in ECON_CLASSES]
 
 
 def total_column_checks(doc_id: str, rows: list[Row]) -> list[Row]:
-    """The 合计/小计 column = Σ its sibling columns (same header parent), row by row."""
+    """合计 = 基本支出 + 项目支出 and 合计 = 人员经费 + 公用经费, row by row, under one header parent.
+
+    Only these known splits are checked: other sibling columns (sources of funds,
+    其中 columns, 上年 columns) do not always add up to the total they sit beside.
+    """
     out: list[Row] = []
-    for total_col, parts in _column_groups(rows):
-        cells: dict[tuple, dict[str, Row]] = defaultdict(dict)
-        for r in rows:
-            cells[(r["row_no"], r.get("code"), r.get("name"))][r["column"]] = r
+    cells: dict[tuple, dict[str, Row]] = defaultdict(dict)
+    for r in rows:
+        cells[(r["row_no"], r.get("code"), r.get("name"))][r["column"]] = r
+    for total_col, parts in column_splits(columns_of(rows)):
         for row_cells in cells.values():
             if total_col not in row_cells or not any(p in row_cells for p in parts):
                 continue
-            present = [p for p in parts if p in row_cells]
-            total = sum(float(row_cells[p]["amount"]) for p in present)
-            detail = "合计 column = Σ " + " + ".join(leaf(p) for p in parts)
+            total = sum(float(row_cells[p]["amount"]) for p in parts if p in row_cells)
             line = row_cells[total_col]
+            detail = f"{total_col} = " + " + ".join(parts)
             out.append(checked(doc_id, "sum.total", cell_location(line), total, float(line["amount"]),
-                               len(present), detail))
+                               len(parts), detail))
     return out
 
 
-def _column_groups(rows: list[Row]) -> list[tuple[str, list[str]]]:
-    """(total column, its component columns) for each header group that has a 合计/小计 leaf."""
-    groups: dict[str, list[str]] = defaultdict(list)
-    for c in columns_of(rows):
-        groups[parent(c)].append(c)
+#: Known column splits: (component patterns) whose sum is the total column beside them.
+_SPLITS = [(r"^基本支出$", r"^项目支出$"), (r"^人员经费$", r"^(日常)?公用(经费|支出)$")]
+_TOTAL = re.compile(r"合计|小计|总计")
+
+
+def column_splits(cols: list[str]) -> list[tuple[str, list[str]]]:
+    """(total column, component columns) for each header parent printing a known split.
+
+    A component is either a leaf (…/基本支出) or a group's own total (基本支出/小计).
+    """
     out = []
-    for cols in groups.values():
-        total = total_column(cols_as_lines(cols))
-        if total is None or len(cols) < 2 or total not in cols:
+    for prefix in dict.fromkeys(parent(c) for c in cols):
+        under = [c for c in cols if parent(c) == prefix]
+        total = next((c for c in under if _TOTAL.search(leaf(c)) and "上年" not in leaf(c)), None)
+        if total is None:
             continue
-        parts = [c for c in cols if c != total and not leaf(c).startswith("其中") and "上年" not in leaf(c)]
-        if parts and not re.search(r"合计|小计|总计", "".join(leaf(p) for p in parts)):
-            out.append((total, parts))
+        for patterns in _SPLITS:
+            parts = [_component(cols, prefix, p) for p in patterns]
+            if all(parts):
+                out.append((total, [p for p in parts if p]))
     return out
 
 
-def cols_as_lines(cols: list[str]) -> list[Row]:
-    return [{"column": c} for c in cols]
+def _component(cols: list[str], prefix: str, pattern: str) -> str | None:
+    base = f"{prefix}/" if prefix else ""
+    for c in cols:
+        if not c.startswith(base):
+            continue
+        rest = c[len(base):].split("/")
+        if len(rest) == 1 and re.search(pattern, rest[0]):
+            return c
+        if len(rest) == 2 and re.search(pattern, rest[0]) and _TOTAL.search(rest[1]):
+            return c
+    return None
 
 
 #: 三公 rows: (total name pattern, component name patterns).
@@ -206,6 +236,8 @@ def three_public_checks(doc_id: str, rows: list[Row]) -> list[Row]:
             if total is None:
                 continue
             parts = [p for pat in part_pats if (p := _first_named(col, pat)) is not None]
+            if not parts:
+                continue  # items printed as columns (one row per unit), not as rows
             expected = sum(float(p["amount"]) for p in parts)  # an empty row printed nothing: 0
             out.append(checked(doc_id, "sum.total", cell_location(total), expected, float(total["amount"]),
                                max(len(parts), 1), f"{compact_name(total['name'])} = Σ "
