@@ -1,0 +1,139 @@
+"""HTML pieces of the QA report: summary table, per-document sections, inline CSS.
+
+Pure string building over the output tables (as lists of dicts) and the picture
+paths already rendered; no templates, no scripts from elsewhere, so the page
+opens from disk anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+Row = dict[str, Any]
+
+CSS = """
+body{font-family:"Noto Sans CJK SC","WenQuanYi Zen Hei",sans-serif;margin:24px;color:#222;max-width:1300px}
+h1{font-size:22px}h2{font-size:18px;border-bottom:2px solid #4a7ab5;padding-bottom:4px;margin-top:36px}
+h3{font-size:15px;margin:18px 0 6px}
+table{border-collapse:collapse;font-size:13px;margin:6px 0}
+th,td{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
+th{background:#eef2f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.ok{color:#1a7f37}.fail,.failed{color:#c62828;font-weight:bold}.partial,.skip{color:#a36b00}
+.thumbs{display:flex;flex-wrap:wrap;gap:10px}.thumbs figure{margin:0;font-size:12px;text-align:center}
+.thumbs img{border:1px solid #999;max-height:260px}
+.crop{max-width:560px;border:1px solid #999}
+.chart text{font-size:12px}.chart .cap{font-weight:bold}
+details{margin:6px 0}summary{cursor:pointer;font-weight:bold}
+.muted{color:#777;font-size:12px}
+"""
+
+
+def page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+            f"<style>{CSS}</style></head><body>{body}</body></html>")
+
+
+def cell(value: Any, cls: str = "") -> str:
+    text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return f'<td class="{cls}">{escape(text)}</td>' if cls else f"<td>{escape(text)}</td>"
+
+
+def table(headers: list[str], rows: list[str], cls: str = "") -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    return f'<table class="{cls}"><tr>{head}</tr>{"".join(rows)}</table>'
+
+
+def summary(documents: list[Row], counts: dict[str, dict[str, int]]) -> str:
+    """The batch table: one row per file, linking to its section."""
+    rows = []
+    for d in documents:
+        c = counts.get(d["doc_id"], {})
+        link = f'<a href="#doc-{escape(d["doc_id"])}">{escape(str(d["path"]))}</a>'
+        fails = c.get("fail", 0)
+        rows.append(f'<tr class="doc-row"><td>{link}</td>{cell(d.get("status"), str(d.get("status")))}'
+                    f'{cell(d.get("pages"), "num")}{cell(d.get("text_pages"), "num")}{cell(d.get("ocr_pages"), "num")}'
+                    f'{cell(d.get("seconds"), "num")}{cell(d.get("n_tables"), "num")}{cell(c.get("pass", 0), "num ok")}'
+                    f'{cell(fails, "num fail" if fails else "num")}{cell(c.get("skip", 0), "num")}</tr>')
+    totals = {k: sum(c.get(k, 0) for c in counts.values()) for k in ("pass", "fail", "skip")}
+    head = ["file", "status", "pages", "text", "OCR", "seconds", "tables", "checks passed", "failed", "skipped"]
+    return (f"<p>{len(documents)} files; checks: {totals['pass']} passed, "
+            f"<span class=\"fail\">{totals['fail']} failed</span>, {totals['skip']} skipped.</p>"
+            + table(head, rows, "summary"))
+
+
+def tables_section(tables: list[Row], thumbs: dict[int, str]) -> str:
+    rows = [f"<tr>{cell(t.get('table_no'), 'num')}{cell(t.get('table_key'))}{cell(t.get('title'))}"
+            f"{cell(t.get('unit_of_measure'))}{cell(_pages(t))}{cell(t.get('n_rows'), 'num')}"
+            f"{cell(t.get('has_data'))}{cell(t.get('method'))}</tr>" for t in tables]
+    figs = "".join(f'<figure><img src="{escape(src)}" alt="page {n}"><figcaption>page {n}</figcaption></figure>'
+                   for n, src in sorted(thumbs.items()))
+    pics = f'<div class="thumbs">{figs}</div>' if figs else '<p class="muted">no page pictures (PDF not found)</p>'
+    return ("<h3>Tables found</h3>" + table(["no", "key", "title", "unit", "pages", "rows", "data", "method"], rows)
+            + pics)
+
+
+def _pages(t: Row) -> str:
+    a, b = t.get("page_first"), t.get("page_last")
+    return f"{a}" if a == b else f"{a}–{b}"
+
+
+def checks_section(checks: list[Row], crops: dict[int, str]) -> str:
+    """Failing checks with their crops; then the count of each kind of check."""
+    failing = [(i, c) for i, c in enumerate(checks) if c["status"] == "fail"]
+    rows = []
+    for i, c in failing:
+        pic = f'<img class="crop" src="{escape(crops[i])}" alt="crop">' if i in crops else ""
+        rows.append(f'<tr class="failing-check">{cell(c["check"], "fail")}{cell(c["location"])}'
+                    f'{cell(c["expected"], "num")}{cell(c["actual"], "num")}{cell(c["detail"])}<td>{pic}</td></tr>')
+    kinds: dict[str, dict[str, int]] = {}
+    for c in checks:
+        kinds.setdefault(c["check"], {"pass": 0, "fail": 0, "skip": 0})[c["status"]] += 1
+    kind_rows = [f"<tr>{cell(k)}{cell(v['pass'], 'num ok')}{cell(v['fail'], 'num fail' if v['fail'] else 'num')}"
+                 f"{cell(v['skip'], 'num')}</tr>" for k, v in sorted(kinds.items())]
+    head = f"<h3>Failing checks ({len(failing)})</h3>"
+    body = (table(["check", "location", "expected", "actual", "detail", "page region"], rows, "failing")
+            if failing else '<p class="ok">no failing check</p>')
+    notes = [c for c in checks if c["status"] == "pass" and "tolerance" in str(c.get("detail"))]
+    tol = f'<p class="muted">{len(notes)} checks passed only within the rounding tolerance.</p>' if notes else ""
+    return (head + body + tol + "<details><summary>All checks by kind</summary>"
+            + table(["check", "pass", "fail", "skip"], kind_rows) + "</details>")
+
+
+def conflicts_section(conflicts: list[Row]) -> str:
+    if not conflicts:
+        return ""
+    rows = []
+    for c in conflicts:
+        try:
+            variants = json.loads(c.get("values") or "[]")
+        except (TypeError, ValueError):
+            variants = [c.get("values")]
+        items = "".join(f"<li>{escape(json.dumps(v, ensure_ascii=False)[:400])}</li>" for v in variants)
+        rows.append(f"<tr>{cell(c.get('entity'))}{cell(c.get('key'))}{cell(c.get('field'))}<td><ol>{items}</ol></td>"
+                    f"{cell(str(c.get('chosen') or '')[:200])}{cell(c.get('reason'))}</tr>")
+    return (f"<details><summary>Conflicts ({len(conflicts)})</summary>"
+            + table(["entity", "key", "field", "variants", "chosen", "reason"], rows) + "</details>")
+
+
+def projects_section(projects: list[Row], indicators: list[Row]) -> str:
+    if not projects:
+        return ""
+    rows = [f"<tr>{cell(p.get('project_name'))}{cell(p.get('implementing_unit'))}{cell(_money(p.get('funds_total')), 'num')}"
+            f"{cell(_money(p.get('funds_annual')), 'num')}{cell(p.get('pages'))}{cell(p.get('copies'), 'num')}"
+            f"{cell(p.get('conflicts'), 'num')}</tr>" for p in projects]
+    ind = [f"<tr>{cell(i.get('project_name'))}{cell(i.get('scope'))}{cell(i.get('level1'))}{cell(i.get('level2'))}"
+           f"{cell(i.get('level3'))}{cell(i.get('value_raw'))}</tr>" for i in indicators]
+    return (f"<h3>Projects ({len(projects)})</h3>"
+            + table(["project", "implementing unit", "funds total (元)", "annual (元)", "pages", "copies",
+                     "conflicts"], rows)
+            + f"<details><summary>Indicators ({len(indicators)})</summary>"
+            + table(["project", "scope", "level 1", "level 2", "level 3", "value"], ind) + "</details>")
+
+
+def _money(v: Any) -> str:
+    try:
+        return f"{float(v):,.2f}"
+    except (TypeError, ValueError):
+        return ""
