@@ -133,9 +133,11 @@ def read_pages(doc: Document, pdf, options: Options) -> None:
         try:
             pdf_page = pdf[i]
             page = read.read_page(pdf_page, page_no)
-            if needs_ocr(page.kind, options):
+            if needs_ocr(page, options):
                 page = ocr_page(doc, pdf_page, page, options)
             page.grids = grid.find_grids(page)
+            for g in page.grids:
+                g.method = page.method  # budget_tables.method: text or ocr
             pdf_page.close()
         except ExtractError as exc:
             doc.add_issue(Issue("read", "page", str(exc), page_no))
@@ -150,12 +152,17 @@ def read_pages(doc: Document, pdf, options: Options) -> None:
         doc.pages.append(page)
 
 
-def needs_ocr(kind: PageKind, options: Options) -> bool:
+def needs_ocr(page, options: Options) -> bool:
+    """Route a page to OCR: image-only and garbled pages, or every page with ``always``."""
     if options.ocr == "never":
         return False
     if options.ocr == "always":
-        return kind != PageKind.BLANK
-    return kind in (PageKind.IMAGE, PageKind.GARBLED)
+        return page.kind != PageKind.BLANK
+    if page.kind in (PageKind.IMAGE, PageKind.GARBLED):
+        return True
+    from extract.stages import ocr as ocr_stage  # mojibake text layers (GBK read as UTF-8 …)
+
+    return ocr_stage.needs_ocr(page)
 
 
 def ocr_page(doc: Document, pdf_page, page, options: Options):
