@@ -17,6 +17,7 @@ from extract import __version__
 from extract.api import run_batch
 from extract.errors import ExitCode, ExtractError
 from extract.pipeline import Options, Result
+from extract.report import build_report, report_for_run, resolve_inputs
 from extract.schema import write_schemas
 
 
@@ -68,6 +69,7 @@ def run(inputs: tuple[Path, ...], out_dir: Path, jobs: int, ocr: str, ocr_engine
     if not quiet:
         click.echo(f"{summary.files} files: {summary.ok} ok, {summary.partial} partial, {summary.failed} failed; "
                    f"{summary.pages} pages in {summary.seconds}s → {out_dir}", err=True)
+    report_for_run(out_dir, list(inputs))
     sys.exit(ExitCode.OK if summary.all_ok else ExitCode.SOME_DOCUMENTS_FAILED)
 
 
@@ -80,6 +82,18 @@ def schema(out_dir: Path) -> None:
     """
     for path in write_schemas(out_dir):
         click.echo(os.fspath(path))
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--inputs", "input_dirs", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Folder (or file) the PDFs were read from, to draw pages; repeatable.")
+def report(out_dir: Path, input_dirs: tuple[Path, ...]) -> None:
+    """Write OUT/report.html, the QA report, from a run's output tables.
+
+    Example: extract report out/ --inputs samples/
+    """
+    click.echo(os.fspath(build_report(out_dir, resolve_inputs(out_dir, list(input_dirs)) or None)))
 
 
 def main() -> int:

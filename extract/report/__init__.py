@@ -142,3 +142,12 @@ def resolve_inputs(out_dir: Path, roots: list[Path]) -> dict[str, Path]:
                 out[d["doc_id"]] = candidate
                 break
     return out
+
+
+def report_for_run(out_dir: Path, roots: list[Path]) -> Path | None:
+    """The report at the end of ``extract run``; a failure is logged, never raised (the tables are written)."""
+    try:
+        return build_report(out_dir, resolve_inputs(out_dir, roots))
+    except Exception as exc:  # noqa: BLE001 - the report is a by-product of the run
+        log.warning("report not written: %s", exc)
+        return None
