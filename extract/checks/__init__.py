@@ -12,6 +12,7 @@ saying so instead of losing the others.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,9 @@ from extract.checks.narrative import check_narrative
 from extract.checks.sums import check_sums
 
 log = logging.getLogger(__name__)
+
+#: Column leaves that number rows or columns (行次 1, 2, 3 …): never money, whatever the lines stage read.
+NOT_MONEY = re.compile(r"^(行次|栏次|序号|编号|行号)$")
 
 Family = Callable[[str, dict[str, list[Row]]], list[Row]]
 
@@ -40,7 +44,8 @@ def run_checks(doc_id: str, rows: dict[str, list[dict[str, Any]]]) -> list[dict[
     """All checks of one document; only its own rows are read (filtered by doc_id)."""
     mine = {name: clean_rows(r for r in rows.get(name, []) if r.get("doc_id") == doc_id)
             for name in ("budget_lines", "budget_tables", "projects", "sections")}
-    mine["budget_lines"] = [r for r in mine["budget_lines"] if r.get("amount") is not None]
+    mine["budget_lines"] = [r for r in mine["budget_lines"] if r.get("amount") is not None
+                            and not NOT_MONEY.search(str(r.get("column") or "").split("/")[-1])]
     out: list[Row] = []
     for family, fn in FAMILIES:
         try:

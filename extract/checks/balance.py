@@ -61,7 +61,7 @@ def sides_balance(doc_id: str, key: str, income: list[Row], spend: list[Row]) ->
     exp_col = total_column(spend)
     cols = [exp_col] if exp_col in exp else list(exp)
     return [checked(doc_id, "total.balance", cell_location(exp[c]), float(inc[col]["amount"]),
-                    float(exp[c]["amount"]), 1, "支出总计 = 收入总计") for c in cols]
+                    float(exp[c]["amount"]), 0, "支出总计 = 收入总计") for c in cols]
 
 
 def carryover_balance(doc_id: str, rows: list[Row], this_year: str, grand: str) -> list[Row]:

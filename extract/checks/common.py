@@ -58,12 +58,15 @@ class Verdict:
     note: str  # why a pass needed the rounding tolerance, else ""
 
 
-def compare(expected: float, actual: float, terms: int = 1) -> Verdict:
-    """Equal within rounding: exact to the cent, or off by ≤ 0.01 per summed term (a note says so)."""
+def compare(expected: float, actual: float, terms: int = 0) -> Verdict:
+    """Equal within rounding: exact to the cent, or off by ≤ 0.01 per summed term (a note says so).
+
+    ``terms=0`` for the same figure printed twice (cross-table): it must agree to the cent.
+    """
     diff = abs(expected - actual)
     if diff < EXACT:
         return Verdict("pass", "")
-    if diff <= PER_TERM * max(terms, 1) + 1e-9:
+    if diff <= PER_TERM * terms + 1e-9:
         return Verdict("pass", f"within rounding tolerance ({diff:.2f} over {terms} terms)")
     return Verdict("fail", f"off by {actual - expected:+.2f}")
 
@@ -79,7 +82,7 @@ def result(doc_id: str, check: str, status: str, location: str, expected: Any = 
             "expected": text(expected), "actual": text(actual), "detail": detail}
 
 
-def checked(doc_id: str, check: str, location: str, expected: float, actual: float, terms: int = 1,
+def checked(doc_id: str, check: str, location: str, expected: float, actual: float, terms: int = 0,
             detail: str = "") -> Row:
     """Compare and build the row in one step; the tolerance note is appended to ``detail``."""
     v = compare(expected, actual, terms)

@@ -61,7 +61,8 @@ def grand(t: dict[str, list[Row]], key: str, leaf_pattern: str | None = None) ->
     if leaf_pattern is None:
         col = total_column(t[key])
         return next((r for r in row if r["column"] == col), None)
-    return next((r for r in row if re.search(leaf_pattern, leaf(r["column"]))), None)
+    return next((r for r in row if re.search(leaf_pattern, leaf(r["column"]))), None) or next(
+        (r for r in row if re.search(leaf_pattern, r["column"]) and re.search(r"(合计|小计)$", r["column"])), None)
 
 
 def pair(doc_id: str, check: str, actual: Fig, expected: Fig, alt: Fig = None, what: str = "") -> list[Row]:
@@ -71,10 +72,10 @@ def pair(doc_id: str, check: str, actual: Fig, expected: Fig, alt: Fig = None, w
         return [result(doc_id, check, "skip", cell_location(actual) if actual else "",
                        detail=f"{what}: {missing} figure not found")]
     detail = f"{what}; against {cell_location(expected)}"
-    row = checked(doc_id, check, cell_location(actual), float(expected["amount"]), float(actual["amount"]), 1,
+    row = checked(doc_id, check, cell_location(actual), float(expected["amount"]), float(actual["amount"]), 0,
                   detail)
     if row["status"] == "fail" and alt is not None and abs(float(alt["amount"]) - float(actual["amount"])) < EXACT:
-        row = checked(doc_id, check, cell_location(actual), float(alt["amount"]), float(actual["amount"]), 1,
+        row = checked(doc_id, check, cell_location(actual), float(alt["amount"]), float(actual["amount"]), 0,
                       f"{what}; matches {cell_location(alt)} instead")
     return [row]
 
@@ -133,7 +134,7 @@ def code_checks(doc_id: str, t: dict[str, list[Row]], other: str, check: str, sa
             continue
         match = index.get((r["code"], k))
         if match is not None:
-            out.append(checked(doc_id, check, cell_location(r), float(match["amount"]), float(r["amount"]), 1,
+            out.append(checked(doc_id, check, cell_location(r), float(match["amount"]), float(r["amount"]), 0,
                                f"same 科目 {r['code']} in {cell_location(match)}"))
     return out
 
@@ -159,7 +160,7 @@ def function_checks(doc_id: str, t: dict[str, list[Row]]) -> list[Row]:
         match = classes.get(compact_name(r["name"])) if r["column"] == col_a else None
         if match is not None:
             out.append(checked(doc_id, "cross.functions", cell_location(r), float(match["amount"]),
-                               float(r["amount"]), 1, f"same 类 in {cell_location(match)}"))
+                               float(r["amount"]), 0, f"same 类 in {cell_location(match)}"))
     return out
 
 
@@ -180,7 +181,7 @@ def three_public_checks(doc_id: str, t: dict[str, list[Row]]) -> list[Row]:
         b = next((r for r in basic if r["column"] == col_b and compact_name(r["name"]).startswith(econ[:6])), None)
         if a is None or b is None:
             continue
-        row = checked(doc_id, "cross.three_public", cell_location(a), float(b["amount"]), float(a["amount"]), 1,
+        row = checked(doc_id, "cross.three_public", cell_location(a), float(b["amount"]), float(a["amount"]), 0,
                       f"三公 {compact_name(a['name'])} vs basic-expenditure row {cell_location(b)}")
         if row["status"] == "fail" and float(a["amount"]) > float(b["amount"]):
             row.update(status="pass", detail=row["detail"] + "; larger: project spending also counts in 三公")

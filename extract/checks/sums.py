@@ -99,9 +99,13 @@ def _children(code: str, by_code: dict[str, Row]) -> list[str]:
     return kids
 
 
+#: Tables listing the 支出经济分类; elsewhere 其他支出 is a function (类), not an economic class.
+ECONOMIC_TABLES = {"general_budget_basic_expenditure"}
+
+
 def economic_children_checks(doc_id: str, rows: list[Row]) -> list[Row]:
     """Uncoded economic tables: each class row = Σ the rows printed under it."""
-    if any(r.get("code") for r in rows):
+    if any(r.get("code") for r in rows) or not rows or rows[0]["table_key"] not in ECONOMIC_TABLES:
         return []
     out: list[Row] = []
     for column in columns_of(rows):
@@ -158,6 +162,8 @@ def total_row_checks(doc_id: str, rows: list[Row]) -> list[Row]:
 def _tops(col: list[Row], coded: bool) -> list[Row]:
     if coded:
         return [r for r in col if r.get("code") and len(r["code"]) == 3]
+    if not col or col[0]["table_key"] not in ECONOMIC_TABLES:
+        return []
     return [r for r in col if compact_name(r.get("name")) in ECON_CLASSES]
 
 
