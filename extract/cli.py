@@ -14,9 +14,13 @@ from pathlib import Path
 import click
 
 from extract import __version__
-from extract.api import run_batch
+from extract.api import BatchConfig, run_batch
 from extract.errors import ExitCode, ExtractError
-from extract.pipeline import Options, Result
+from extract.executor import DEFAULT_MEMORY_MB, default_jobs
+from extract.outputs import FORMATS, parse_formats
+from extract.pipeline import Options
+from extract.progress import JsonLogFormatter, make_reporter
+from extract.ray_executor import import_ray
 from extract.report import build_report, report_for_run, resolve_inputs
 from extract.schema import write_schemas
 
@@ -30,47 +34,61 @@ def cli() -> None:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
-@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 256),
+@click.option("-j", "--jobs", default=default_jobs(), show_default="cores", type=click.IntRange(1, 256),
               help="Worker processes (one document per task).")
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="auto: OCR only image-only and garbled pages.")
 @click.option("--ocr-engine", default="rapidocr", show_default=True, help="rapidocr or tesseract.")
 @click.option("--dpi", default=200, show_default=True, help="Render resolution for OCR.")
+@click.option("--formats", default=",".join(FORMATS), show_default=True,
+              help="Comma-separated output formats: parquet, csv, duckdb.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Seconds per document; a slower one is killed and recorded as failed.")
+@click.option("--max-memory", "memory_mb", type=click.IntRange(0), default=DEFAULT_MEMORY_MB, show_default=True,
+              help="Address-space cap per worker in MB (0: none).")
+@click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="local worker processes, or Ray tasks (pip install 'extract[ray]').")
+@click.option("--ray-address", default=None, help="Ray cluster address (e.g. ray://head:10001); default: local Ray.")
+@click.option("--no-cache", is_flag=True, help="Re-extract every document, ignoring OUT/.cache.")
+@click.option("--log-json", is_flag=True, help="JSON-lines events and log records on stderr.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first error instead of recording it.")
 @click.option("-v", "--verbose", count=True)
 @click.option("-q", "--quiet", is_flag=True)
-def run(inputs: tuple[Path, ...], out_dir: Path, jobs: int, ocr: str, ocr_engine: str, dpi: int,
-        fail_fast: bool, verbose: int, quiet: bool) -> None:
+def run(inputs: tuple[Path, ...], out_dir: Path, jobs: int, ocr: str, ocr_engine: str, dpi: int, formats: str,
+        timeout: float | None, memory_mb: int, executor: str, ray_address: str | None, no_cache: bool,
+        log_json: bool, fail_fast: bool, verbose: int, quiet: bool) -> None:
     """Extract every PDF under INPUTS into OUT.
 
-    Example: extract run samples/ --out out/
+    Re-runs only extract files that changed (OUT/.cache); outputs are rewritten
+    only when their content changes.
+
+    Example: extract run samples/ --out out/ --jobs 4 --timeout 600
     """
-    logging.basicConfig(level=logging.WARNING - 10 * verbose, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
-    options = Options(ocr=ocr, ocr_engine=ocr_engine, dpi=dpi, fail_fast=fail_fast)
-
-    def progress(result: Result) -> None:
-        if quiet:
-            return
-        d = result.rows["documents"][0]
-        line = f"{d['status']:8} {d['pages'] or 0:4}p {d['seconds']:6.2f}s  {d['path']}"
-        if d["error"]:
-            line += f"  ({d['error']})"
-        click.echo(line, err=True)
-
+    setup_logging(verbose, log_json)
+    reporter = make_reporter(log_json, quiet)
     try:
-        summary = run_batch(list(inputs), out_dir, options, jobs=jobs, on_result=progress)
+        config = BatchConfig(jobs=jobs, timeout=timeout, memory_mb=memory_mb or None,
+                             formats=parse_formats(formats), executor=executor, ray_address=ray_address,
+                             use_cache=not no_cache)
+        if executor == "ray":
+            import_ray()  # fail now (exit 4), not after scanning the inputs
+        options = Options(ocr=ocr, ocr_engine=ocr_engine, dpi=dpi, fail_fast=fail_fast)
+        summary = run_batch(list(inputs), out_dir, options, config=config, progress=reporter)
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        click.echo("\ninterrupted; finished documents are cached in OUT/.cache, re-run to resume", err=True)
         sys.exit(ExitCode.INTERRUPTED)
     except ExtractError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    if not quiet:
-        click.echo(f"{summary.files} files: {summary.ok} ok, {summary.partial} partial, {summary.failed} failed; "
-                   f"{summary.pages} pages in {summary.seconds}s → {out_dir}", err=True)
+    reporter.summary(summary, os.fspath(out_dir))
     report_for_run(out_dir, list(inputs))
     sys.exit(ExitCode.OK if summary.all_ok else ExitCode.SOME_DOCUMENTS_FAILED)
+
+
+def setup_logging(verbose: int, log_json: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLogFormatter() if log_json else logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING - 10 * verbose, handlers=[handler], force=True)
 
 
 @cli.command()

@@ -17,6 +17,7 @@ losing every pending document; this module keeps its own small pool instead:
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import multiprocessing as mp
 import os
@@ -94,6 +95,7 @@ def limit_memory(memory_mb: int | None) -> None:
 def worker_main(conn: Connection, memory_mb: int | None) -> None:
     """Serve tasks from ``conn`` until it closes; always answer with result JSON."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    faulthandler.disable()  # a crash is reported by the parent as the document's error, not a dump
     limit_memory(memory_mb)
     while True:
         try:

@@ -1,0 +1,197 @@
+"""Batch at scale: bad input, isolation, incremental re-runs, kill -9 safety, DuckDB, Ray.
+
+Small inputs only (page slices of the born-digital sample): the whole file runs
+in well under a minute on two cores.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from bench import craft
+from extract import executor
+from extract.api import BatchConfig, Progress, run_batch
+from extract.errors import ExitCode
+from extract.pipeline import Options, Result, process_document
+
+EXTRACT = [sys.executable, "-m", "extract"]
+
+
+def run_cli(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*EXTRACT, "run", *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
+def small_corpus(root: Path, n: int = 4, pages: int = 6) -> Path:
+    """``n`` distinct small documents (page slices holding budget tables)."""
+    for i in range(n):
+        craft.page_slice(root / f"doc{i:02d}.pdf", 4 + 3 * i, pages)
+    return root
+
+
+def csv_bytes(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(out.glob("*.csv"))}
+
+
+class Recorder(Progress):
+    def __init__(self) -> None:
+        self.events: list[tuple[str, bool]] = []
+
+    def done(self, result: Result, size: int, cached: bool) -> None:
+        self.events.append((result.rows["documents"][0]["path"], cached))
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+def test_bad_input_folder(tmp_path: Path) -> None:
+    """Every file gets a documents row with the right status; good ones fully read; exit 3."""
+    expected = craft.build_bad_folder(tmp_path / "in", bomb=False)
+    out = tmp_path / "out"
+    proc = run_cli(tmp_path / "in", "--out", out, "--jobs", "2", "--timeout", "60")
+    assert proc.returncode == ExitCode.SOME_DOCUMENTS_FAILED, proc.stderr
+    assert "Traceback" not in proc.stderr
+    docs = pd.read_csv(out / "documents.csv").set_index("path")
+    assert sorted(docs.index) == sorted(expected)
+    for path, status in expected.items():
+        if status != "?":
+            assert docs.loc[path, "status"] == status, (path, docs.loc[path, "error"])
+    assert docs.loc["empty.pdf", "error"].startswith("empty")
+    assert docs.loc["locked.pdf", "error"].startswith("encrypted")
+    assert docs.loc["picture.pdf", "error"].startswith("not_pdf")
+    assert docs.loc["loop.pdf", "status"] in ("partial", "failed")
+    good = docs.loc["good.pdf", "doc_id"]
+    assert docs.loc["sub/good copy.pdf", "duplicate_of"] == good
+    assert docs["duplicate_of"].notna().sum() == 1
+    lines = pd.read_csv(out / "budget_lines.csv", dtype={"code": str})
+    owner_only = docs.loc["预算 公开/阳泉 单位预算（仅所有者密码）.pdf", "doc_id"]
+    truth = len(json.loads(craft.BORN_DIGITAL.with_suffix(".truth.json").read_text(encoding="utf-8"))["budget_lines"])
+    assert (lines["doc_id"] == good).sum() == truth
+    assert (lines["doc_id"] == owner_only).sum() == truth
+    assert docs.loc["good.pdf", "pages"] == 35 and docs.loc["good.pdf", "n_tables"] == 13
+
+
+@pytest.mark.slow
+def test_decompression_bomb_gets_a_status(tmp_path: Path) -> None:
+    """A 400 MB image in 1.7 MB of PDF: bounded by the worker's memory cap, no traceback."""
+    (tmp_path / "in").mkdir()
+    craft.decompression_bomb(tmp_path / "in" / "bomb.pdf")
+    proc = run_cli(tmp_path / "in", "--out", tmp_path / "out", "--jobs", "1", "--max-memory", "2048",
+                   "--timeout", "120")
+    assert proc.returncode in (ExitCode.OK, ExitCode.SOME_DOCUMENTS_FAILED)
+    assert "Traceback" not in proc.stderr
+    assert len(pd.read_csv(tmp_path / "out" / "documents.csv")) == 1
+
+
+# --- isolation ----------------------------------------------------------------------------------
+
+def _misbehave(source: Path, rel_path: str, options: Options) -> Result:
+    """Stands in for process_document inside forked workers (inherited through fork)."""
+    if rel_path == "segfault.pdf":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if rel_path == "hang.pdf":
+        time.sleep(60)
+    if rel_path == "hog.pdf":
+        bytearray(6 * 1024**3)  # over the cap: MemoryError in the worker
+    if rel_path == "bug.pdf":
+        raise RuntimeError("a bug")
+    return process_document(source, rel_path, options)
+
+
+def test_worker_crash_timeout_memory_isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(executor, "process_document", _misbehave)
+    names = ["segfault.pdf", "hang.pdf", "hog.pdf", "bug.pdf", "fine1.pdf", "fine2.pdf"]
+    for i, name in enumerate(names):
+        craft.page_slice(tmp_path / "in" / name, 1 + i, 2)
+    config = BatchConfig(jobs=2, timeout=4, memory_mb=3072)
+    summary = run_batch(tmp_path / "in", tmp_path / "out", config=config)
+    docs = summary.frames["documents"].set_index("path")
+    assert docs.loc["segfault.pdf", "error"].startswith("crashed: worker killed by SIGSEGV")
+    assert docs.loc["hang.pdf", "error"].startswith("timeout")
+    assert docs.loc["hog.pdf", "error"].startswith("memory")
+    assert docs.loc["bug.pdf", "error"] == "crashed: RuntimeError: a bug"
+    assert list(docs.loc[["fine1.pdf", "fine2.pdf"], "status"]) == ["ok", "ok"], docs["error"].to_dict()
+    # worker failures are not cached: the next run tries those files again
+    cached = {p.name.split("-")[0] for p in (tmp_path / "out" / ".cache").glob("*.json")}
+    assert cached == set(docs.loc[["fine1.pdf", "fine2.pdf"], "doc_id"])
+
+
+# --- incremental and crash-safe -----------------------------------------------------------------
+
+def test_rerun_skips_unchanged_and_keeps_outputs(tmp_path: Path) -> None:
+    src = small_corpus(tmp_path / "in", n=3, pages=4)
+    out = tmp_path / "out"
+    run_batch(src, out, config=BatchConfig(jobs=1))
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()}
+    first = csv_bytes(out)
+    rec = Recorder()
+    run_batch(src, out, config=BatchConfig(jobs=1), progress=rec)
+    assert all(cached for _, cached in rec.events) and len(rec.events) == 3
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()} == before  # nothing rewritten
+    craft.varied_copy(src / "doc01.pdf", 7, source=src / "doc01.pdf")  # content same, bytes differ
+    rec = Recorder()
+    run_batch(src, out, config=BatchConfig(jobs=1), progress=rec)
+    assert sorted(rec.events) == [("doc00.pdf", True), ("doc01.pdf", False), ("doc02.pdf", True)]
+    assert csv_bytes(out).keys() == first.keys()
+
+
+def test_kill_9_then_rerun_equals_uninterrupted(tmp_path: Path) -> None:
+    """SIGKILL the CLI at a random moment, run again: every CSV byte-identical to a clean run."""
+    src = small_corpus(tmp_path / "in", n=6, pages=6)
+    clean, resumed = tmp_path / "clean", tmp_path / "resumed"
+    t0 = time.monotonic()
+    assert run_cli(src, "--out", clean, "--jobs", "2").returncode == 0
+    duration = time.monotonic() - t0
+    proc = subprocess.Popen([*EXTRACT, "run", str(src), "--out", str(resumed), "--jobs", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(random.uniform(0.2, duration * 0.9))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done = run_cli(src, "--out", resumed, "--jobs", "2")
+    assert done.returncode == 0, done.stderr
+    assert csv_bytes(resumed) == csv_bytes(clean)
+    for name in ("documents", "budget_lines"):
+        pd.testing.assert_frame_equal(pd.read_parquet(resumed / f"{name}.parquet"),
+                                      pd.read_parquet(clean / f"{name}.parquet"))
+
+
+# --- DuckDB -------------------------------------------------------------------------------------
+
+def test_duckdb_tables_and_views(tmp_path: Path) -> None:
+    craft.copy(tmp_path / "in" / "good.pdf")
+    run_batch(tmp_path / "in", tmp_path / "out", config=BatchConfig(jobs=1))
+    db = tmp_path / "out" / "extract.duckdb"
+    assert not list((tmp_path / "out").glob(".extract.duckdb.*.tmp"))
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert {"documents", "budget_lines", "projects", "indicators", "expenditure_by_function",
+                "projects_with_indicators"} <= tables
+        row = con.execute("""SELECT unit_name, fiscal_year, amount FROM expenditure_by_function
+                             WHERE table_key = 'expenditure_total' AND function_code = '204'
+                               AND "column" LIKE '%合计'""").fetchall()
+        assert row == [("阳泉市强制隔离戒毒所", 2025, 1270.33)]
+        n_ind = con.execute("SELECT count(*) FROM indicators").fetchone()[0]
+        n_view = con.execute("SELECT count(level3) FROM projects_with_indicators").fetchone()[0]
+        assert n_ind == n_view > 0
+    finally:
+        con.close()
+
+
+# --- Ray ----------------------------------------------------------------------------------------
+
+def test_ray_output_equals_local(tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    src = small_corpus(tmp_path / "in", n=2, pages=5)
+    run_batch(src, tmp_path / "local", config=BatchConfig(jobs=1))
+    run_batch(src, tmp_path / "ray", config=BatchConfig(jobs=1, executor="ray"))
+    assert csv_bytes(tmp_path / "ray") == csv_bytes(tmp_path / "local")
