@@ -47,10 +47,12 @@ def side_total(t: dict[str, list[Row]], key: str, side: str, pattern: str, colum
 
 
 def _column_like(rows: list[Row], hint: str) -> str | None:
-    for r in rows:
-        if hint in leaf(r["column"]):
-            return r["column"]
-    return total_column(rows)
+    """The column whose leaf names ``hint``; None when the table has no such column.
+
+    A 财政拨款收支总表 with one 预算 column mixes 一般公共预算 and 政府性基金, so its
+    total is not the 一般公共预算 figure: better no check than a false failure.
+    """
+    return next((r["column"] for r in rows if hint in leaf(r["column"])), None)
 
 
 def grand(t: dict[str, list[Row]], key: str, leaf_pattern: str | None = None) -> Fig:
