@@ -94,3 +94,16 @@ def fix_enumerator(text: str) -> str:
     headings are numbered), so the repair is certain.
     """
     return _ENUMERATOR.sub(r"\1、", text)
+
+
+#: Traditional forms the Chinese recognition model emits for common budget words.
+#: Mainland disclosures are printed in simplified characters only, so each of
+#: these is a misreading with a single possible correction (金額 → 金额).
+TRADITIONAL_TO_SIMPLIFIED = str.maketrans({"額": "额", "預": "预", "決": "决", "務": "务", "費": "费", "資": "资",
+                                           "項": "项", "計": "计", "經": "经", "財": "财", "撥": "拨", "門": "门",
+                                           "單": "单", "稅": "税", "業": "业", "體": "体", "購": "购", "運": "运"})
+
+
+def fix_script(text: str) -> str:
+    """Fold traditional characters the recogniser emits into the simplified ones printed."""
+    return text.translate(TRADITIONAL_TO_SIMPLIFIED)

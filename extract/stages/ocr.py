@@ -36,7 +36,7 @@ from extract.errors import StageError
 from extract.model import Page, PageFacts, PageKind, Ruling, Word
 from extract.ocr import image as im
 from extract.ocr.base import DEFAULT_ENGINE, OcrEngine, get_engine
-from extract.ocr.numbers import fix_amount, fix_enumerator
+from extract.ocr.numbers import fix_amount, fix_enumerator, fix_script
 from extract.stages.grid import find_grids
 
 log = logging.getLogger(__name__)
@@ -222,7 +222,7 @@ def _read_prepared(grey: np.ndarray, page_no: int, engine: OcrEngine, options: O
     words += read_outside(grey, grids, engine, options, trace)
     if options.fix_numbers:
         for word in words:
-            word.text = fix_enumerator(fix_amount(word.text))
+            word.text = fix_script(fix_enumerator(fix_amount(word.text)))
     page.words = sorted(words, key=lambda wd: (round(wd.top), wd.x0))
     return page
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from extract.model import Document, Grid, Page, TableBlock
 from extract.stages.grid import words_in_grids
 from extract.stages.layout import group_lines, line_text
@@ -280,10 +282,11 @@ def has_nonzero_amount(table: TableBlock) -> bool:
 def _repeated_header_rows(rows: list[list[str]], header_texts: list[list[str]]) -> int:
     """How many leading rows of a continuation grid repeat the table's header."""
     n = 0
-    flat_header = {"".join(r) for r in header_texts}
+    flat_header = ["".join(r) for r in header_texts]
     for row in rows[: len(header_texts) + 1]:
         joined = "".join(compact(t) for t in row)
-        if joined and (joined in flat_header or _is_column_number_row(row)):
+        # Fuzzy: an OCR'd repeat of the header may differ in a character or two.
+        if joined and (_is_column_number_row(row) or any(fuzz.ratio(joined, h) >= 85 for h in flat_header)):
             n += 1
         else:
             break
