@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from extract.checks.balance import check_balance
-from extract.checks.common import Row, clean_rows, result
+from extract.checks.common import Row, clean_rows, mark_instances, result
 from extract.checks.cross import check_cross
 from extract.checks.forms import check_forms
 from extract.checks.narrative import check_narrative
@@ -46,6 +46,7 @@ def run_checks(doc_id: str, rows: dict[str, list[dict[str, Any]]]) -> list[dict[
             for name in ("budget_lines", "budget_tables", "projects", "sections")}
     mine["budget_lines"] = [r for r in mine["budget_lines"] if r.get("amount") is not None
                             and not NOT_MONEY.search(str(r.get("column") or "").split("/")[-1])]
+    mark_instances(mine["budget_lines"], mine["budget_tables"])
     out: list[Row] = []
     for family, fn in FAMILIES:
         try:

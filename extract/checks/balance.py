@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from extract.checks.common import (Row, by_table, cell_location, checked, compact_name, is_numbered_top, result,
+from extract.checks.common import (Row, by_instance, cell_location, checked, compact_name, is_numbered_top, result,
                                    total_column)
 
 INCOME, EXPENDITURE = "收入", "支出"
@@ -22,7 +22,7 @@ INCOME, EXPENDITURE = "收入", "支出"
 def check_balance(doc_id: str, lines: list[Row]) -> list[Row]:
     """total.balance checks of every two-sided table; one skip row when there is none."""
     out: list[Row] = []
-    for key, rows in by_table(lines).items():
+    for (key, _), rows in by_instance(lines).items():
         if not any(r.get("side") for r in rows):
             continue
         out += table_balance(doc_id, key, rows)

@@ -98,13 +98,31 @@ def cell_location(line: Row) -> str:
 
 
 def by_table(lines: Iterable[Row]) -> dict[str, list[Row]]:
-    """Lines grouped by table_key, in row order."""
-    out: dict[str, list[Row]] = defaultdict(list)
+    """Lines grouped by table_key, in row order; only the first table of each key (cross-table figures)."""
+    return {key: rows for (key, n), rows in by_instance(lines).items() if n == 0}
+
+
+def by_instance(lines: Iterable[Row]) -> dict[tuple[str, int], list[Row]]:
+    """Lines grouped by (table_key, instance), in row order: every table, for checks inside one table."""
+    out: dict[tuple[str, int], list[Row]] = defaultdict(list)
     for line in lines:
-        out[line["table_key"]].append(line)
+        out[(line["table_key"], line.get("instance") or 0)].append(line)
     for rows in out.values():
         rows.sort(key=lambda r: (r["row_no"] or 0))
     return dict(out)
+
+
+def mark_instances(lines: list[Row], tables: list[Row]) -> None:
+    """Number the tables sharing a table_key (01 prints 财政拨款支出表 and 一般公共预算支出表, both
+    ``general_budget_expenditure``, with the same row numbers): ``instance`` 0, 1 … by page."""
+    starts: dict[str, list[int]] = defaultdict(list)
+    for t in tables:
+        if t.get("page_first") is not None:
+            starts[str(t["table_key"])].append(int(t["page_first"]))
+    for line in lines:
+        firsts = sorted(set(starts.get(line["table_key"], [])))
+        page = line.get("page")
+        line["instance"] = max((i for i, p in enumerate(firsts) if page is not None and p <= page), default=0)
 
 
 def columns_of(lines: Iterable[Row]) -> list[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from extract.checks.common import (Row, by_table, cell_location, checked, columns_of, compact_name, fmt,
+from extract.checks.common import (Row, by_instance, cell_location, checked, columns_of, compact_name, fmt,
                                    is_grand_total, leaf, parent)
 
 #: First-level classes of the 支出经济分类 (economic classification), as printed without codes.
@@ -30,7 +30,7 @@ _LEVEL_NAME = {3: "类", 5: "款", 7: "项"}
 def check_sums(doc_id: str, lines: list[Row]) -> list[Row]:
     """Every sum.children and sum.total check of one document."""
     out: list[Row] = []
-    for key, rows in by_table(lines).items():
+    for (key, _), rows in by_instance(lines).items():
         for side_rows in _split_sides(rows):
             out += children_checks(doc_id, side_rows)
             out += economic_children_checks(doc_id, side_rows)
@@ -144,7 +144,7 @@ def total_row_checks(doc_id: str, rows: list[Row]) -> list[Row]:
     out: list[Row] = []
     for column in columns_of(rows):
         col = [r for r in rows if r["column"] == column]
-        grands = [i for i, r in enumerate(col) if is_grand_total(r.get("name")) and not r.get("code")]
+        grands = distinct_totals(col)
         for k, i in enumerate(grands):
             nxt = grands[k + 1] if k + 1 < len(grands) else len(col)
             prev = grands[k - 1] + 1 if k else 0
@@ -156,6 +156,21 @@ def total_row_checks(doc_id: str, rows: list[Row]) -> list[Row]:
             what = "类" if coded else "class"
             out.append(checked(doc_id, "sum.total", cell_location(g), total, float(g["amount"]), len(tops),
                                f"合计 row = Σ {len(tops)} {what} rows"))
+    return out
+
+
+def distinct_totals(col: list[Row]) -> list[int]:
+    """Indexes of the 合计 rows that start a new segment.
+
+    A 合计 row printed again on a continuation page with the same amount (39's
+    收入决算表 repeats it under the header of page 9) totals the same rows; only
+    a 合计 with a different amount starts another copy of the table.
+    """
+    out: list[int] = []
+    for i, r in enumerate(col):
+        if is_grand_total(r.get("name")) and not r.get("code"):
+            if not out or abs(float(col[out[-1]]["amount"]) - float(r["amount"])) >= 0.005:
+                out.append(i)
     return out
 
 
