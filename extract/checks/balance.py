@@ -78,7 +78,8 @@ def carryover_balance(doc_id: str, rows: list[Row], this_year: str, grand: str) 
         if start is None or end is None or end["row_no"] <= start["row_no"]:
             continue
         between = [r for r in col_rows if start["row_no"] < r["row_no"] < end["row_no"]]
-        terms = carryover_terms(between, float(end["amount"]) - float(start["amount"]))
+        terms = carryover_terms(between, float(end["amount"]) - float(start["amount"]),
+                                numbered_only=is_numbered_top(start["name"]))
         expected = float(start["amount"]) + sum(float(r["amount"]) for r in terms)
         names = " + ".join(compact_name(r["name"]) for r in terms) or "nothing else"
         out.append(checked(doc_id, "total.balance", cell_location(end), expected, float(end["amount"]),
@@ -86,15 +87,17 @@ def carryover_balance(doc_id: str, rows: list[Row], this_year: str, grand: str) 
     return out
 
 
-def carryover_terms(between: list[Row], target: float) -> list[Row]:
+def carryover_terms(between: list[Row], target: float, numbered_only: bool = False) -> list[Row]:
     """The rows that add to 本年合计 to make 总计.
 
     Rows between the two are sometimes a subtotal followed by its breakdown
     (上年结余、结转 then 财政拨款结余、结转, 非财政拨款结余、结转) and sometimes
     independent items; numbered rows (二、上年结转) win, else the reading that adds up.
+    When the 合计 itself is numbered (29: 一、本年支出合计 heads its function rows),
+    only numbered rows count, even none.
     """
     numbered = [r for r in between if is_numbered_top(r["name"])]
-    if numbered:
+    if numbered or numbered_only:  # 一、本年支出合计 on top, its breakdown below, then 二、年终结转结余
         return numbered
     plain = [r for r in between if not str(r["name"]).startswith("其中")]
     for terms in (plain, plain[:1], plain[1:]):

@@ -41,7 +41,8 @@ FIGURES: list[tuple[str, str, Lookup]] = [
 
 def _basic(t: dict[str, list[Row]]) -> list[Row | None]:
     """基本支出 of all funds (支出总表), or of 一般公共预算 only: the text may quote either."""
-    return [grand(t, "expenditure_total", "基本支出"), grand(t, "general_budget_expenditure", "基本支出")]
+    return [grand(t, "expenditure_total", "基本支出"), grand(t, "general_budget_expenditure", "基本支出"),
+            grand(t, "general_budget_basic_expenditure")]
 
 
 def _project(t: dict[str, list[Row]]) -> list[Row | None]:
@@ -67,7 +68,7 @@ def check_narrative(doc_id: str, sections: list[Row], lines: list[Row]) -> list[
         if quoted is None or not candidates:
             continue
         value, snippet, share, step = quoted
-        line = next((x for x in candidates if _agrees(x, value, step)), candidates[0])
+        line = min(candidates, key=lambda x: abs(float(x["amount"]) - value * _factor(x)))
         out.append(quoted_check(doc_id, check, line, value, step, snippet))
         if share is not None:
             out += share_check(doc_id, check, line, share, snippet, t)

@@ -198,10 +198,23 @@ def total_column_checks(doc_id: str, rows: list[Row]) -> list[Row]:
                 continue
             total = sum(float(row_cells[p]["amount"]) for p in parts if p in row_cells)
             line = row_cells[total_col]
-            detail = f"{total_col} = " + " + ".join(parts)
-            out.append(checked(doc_id, "sum.total", cell_location(line), total, float(line["amount"]),
-                               len(parts), detail))
+            row = checked(doc_id, "sum.total", cell_location(line), total, float(line["amount"]), len(parts),
+                          f"{total_col} = " + " + ".join(parts))
+            others = [c for c in _siblings(total_col, row_cells) if c not in parts]
+            if row["status"] == "fail" and others:  # 01: + 单位预留机动经费 beside 基本/项目支出
+                every = parts + others
+                alt = checked(doc_id, "sum.total", cell_location(line),
+                              sum(float(row_cells[c]["amount"]) for c in every if c in row_cells),
+                              float(line["amount"]), len(every), f"{total_col} = " + " + ".join(every))
+                row = alt if alt["status"] == "pass" else row
+            out.append(row)
     return out
+
+
+def _siblings(total_col: str, row_cells: dict[str, Row]) -> list[str]:
+    """Other amount columns under the same header parent (not 其中 / 上年 columns)."""
+    return [c for c in row_cells if c != total_col and parent(c) == parent(total_col)
+            and not leaf(c).startswith("其中") and "上年" not in leaf(c)]
 
 
 #: Known column splits: (component patterns) whose sum is the total column beside them.
