@@ -1,0 +1,237 @@
+"""Benchmark: pages/s and peak RSS for extract (--jobs 1 and 2) beside pdfplumber and camelot.
+
+Run ``python -m bench.run`` (``make bench``); ``--quick`` for a smaller run.
+Writes the generated corpus to ``bench/corpus/`` (gitignored) and the table to
+``bench/results.md``. Every measurement runs in a fresh child process
+(``python -m bench.run --child …``), so peak RSS figures do not carry over:
+the child reports its own peak (``RUSAGE_SELF``) and its workers' peak
+(``RUSAGE_CHILDREN``: the largest of any one worker, since Linux keeps the
+maximum over reaped children, not the sum).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import craft
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "corpus"
+RESULTS = HERE / "results.md"
+
+
+@dataclass
+class Sizes:
+    """How much to measure: the full run (~5 min on 2 cores) or --quick (~1.5 min)."""
+
+    born_digital: int = 200  # documents in the corpus
+    pages_per_doc: tuple[int, ...] = (4, 5, 6, 7, 8)
+    scanned: int = 4
+    scanned_pages: int = 2
+    plumber_docs: int = 60
+    camelot_docs: int = 6
+    long_pages: int = 500
+
+
+QUICK = Sizes(born_digital=200, plumber_docs=15, camelot_docs=2, scanned=2, long_pages=200)
+
+
+# --- corpus -------------------------------------------------------------------------------------
+
+def build_corpus(sizes: Sizes) -> dict[str, list[Path]]:
+    """Born-digital page slices (all different bytes), a few scanned slices, one long document."""
+    born = []
+    n_src = 35  # pages of the born-digital sample; tables on 5-13, forms after
+    for i in range(sizes.born_digital):
+        count = sizes.pages_per_doc[i % len(sizes.pages_per_doc)]
+        first = 1 + (i * 3) % (n_src - count)
+        path = CORPUS / "born_digital" / f"bd{i:04d}_p{first}-{first + count - 1}.pdf"
+        if not path.exists():
+            craft.page_slice(path, first, count)
+        born.append(path)
+    scanned = []
+    for i in range(sizes.scanned):
+        path = CORPUS / "scanned" / f"sc{i:02d}.pdf"
+        if not path.exists():
+            craft.page_slice(path, 5 + 2 * i, sizes.scanned_pages, source=craft.SCANNED)
+        scanned.append(path)
+    long_doc = CORPUS / "long" / f"long_{sizes.long_pages}p.pdf"
+    if not long_doc.exists():
+        long_doc.parent.mkdir(parents=True, exist_ok=True)
+        craft.concatenated(long_doc, sizes.long_pages)
+    return {"born": born, "scanned": scanned, "long": [long_doc]}
+
+
+# --- child process: one measurement -------------------------------------------------------------
+
+def child(tool: str, jobs: int, list_file: Path, extra: list[str]) -> dict[str, float]:
+    """Run one tool over the listed files in this process; report time, pages, peak RSS."""
+    files = [Path(p) for p in list_file.read_text().splitlines() if p]
+    t0 = time.perf_counter()
+    if tool == "extract":
+        pages = run_extract(files, jobs, extra)
+    elif tool == "pdfplumber":
+        pages = run_pdfplumber(files)
+    elif tool == "camelot":
+        pages = run_camelot(files)
+    else:
+        raise SystemExit(f"unknown tool {tool}")
+    seconds = time.perf_counter() - t0
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"seconds": seconds, "pages": pages, "files": len(files),
+            "cpu_self_s": me.ru_utime + me.ru_stime, "cpu_workers_s": kids.ru_utime + kids.ru_stime,
+            "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def run_extract(files: list[Path], jobs: int, extra: list[str]) -> int:
+    from extract.api import BatchConfig, run_batch
+    from extract.pipeline import Options
+
+    options = Options(ocr=extra[0] if extra else "auto")
+    with tempfile.TemporaryDirectory() as tmp:
+        links = Path(tmp) / "in"
+        links.mkdir()
+        for f in files:
+            (links / f.name).symlink_to(f)
+        summary = run_batch(links, Path(tmp) / "out", options, config=BatchConfig(jobs=jobs, use_cache=False))
+    bad = summary.failed + summary.partial
+    if bad:
+        print(f"warning: {bad} documents not ok", file=sys.stderr)
+    return summary.pages
+
+
+def run_pdfplumber(files: list[Path]) -> int:
+    import pdfplumber
+
+    pages = 0
+    for f in files:
+        with pdfplumber.open(f) as pdf:
+            for page in pdf.pages:
+                page.extract_tables()
+                pages += 1
+                page.close()
+    return pages
+
+
+def run_camelot(files: list[Path]) -> int:
+    import warnings
+
+    import camelot
+    import pypdfium2 as pdfium
+
+    warnings.filterwarnings("ignore")
+    pages = 0
+    for f in files:
+        camelot.read_pdf(str(f), flavor="lattice", pages="1-end")
+        pages += len(pdfium.PdfDocument(f))
+    return pages
+
+
+# --- parent: the suite --------------------------------------------------------------------------
+
+def measure(label: str, tool: str, files: list[Path], jobs: int = 1, extra: list[str] | None = None) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
+        fh.write("\n".join(map(str, files)))
+    cmd = [sys.executable, "-m", "bench.run", "--child", tool, "--jobs", str(jobs), "--list", fh.name,
+           *(["--extra", *extra] if extra else [])]
+    print(f"… {label}: {len(files)} files", file=sys.stderr, flush=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE.parent)
+    os.unlink(fh.name)
+    if proc.returncode != 0:
+        raise SystemExit(f"{label} failed:\n{proc.stderr[-3000:]}")
+    row = json.loads(proc.stdout.strip().splitlines()[-1])
+    row.update(label=label, tool=tool, jobs=jobs, pps=row["pages"] / row["seconds"])
+    row["rss_peak_mb"] = max(row["rss_self_mb"], row["rss_worker_mb"] if tool == "extract" else 0)
+    print(f"  {row['pages']} pages in {row['seconds']:.1f}s = {row['pps']:.1f} p/s; cpu parent "
+          f"{row['cpu_self_s']:.1f}s workers {row['cpu_workers_s']:.1f}s; "
+          f"peak RSS parent {row['rss_self_mb']:.0f} MB, worker {row['rss_worker_mb']:.0f} MB", file=sys.stderr)
+    return row
+
+
+def suite(sizes: Sizes, skip_ocr: bool) -> list[dict]:
+    corpus = build_corpus(sizes)
+    born = corpus["born"]
+    rows = [measure("extract born-digital --jobs 1", "extract", born, 1),
+            measure("extract born-digital --jobs 2", "extract", born, 2),
+            measure("pdfplumber extract_tables()", "pdfplumber", born[: sizes.plumber_docs]),
+            measure("camelot lattice", "camelot", born[: sizes.camelot_docs])]
+    if not skip_ocr and ocr_available():
+        rows.append(measure("extract scanned (OCR) --jobs 1", "extract", corpus["scanned"], 1))
+    rows.append(measure(f"extract {sizes.long_pages}-page document --jobs 1", "extract", corpus["long"], 1))
+    return rows
+
+
+def ocr_available() -> bool:
+    try:
+        from extract.stages import ocr  # noqa: F401 - the OCR stage exists and imports
+    except ImportError:
+        return False
+    return True
+
+
+def render(rows: list[dict], sizes: Sizes, quick: bool, total: float) -> str:
+    j1 = next(r for r in rows if r["label"].endswith("--jobs 1") and "born" in r["label"])
+    j2 = next(r for r in rows if r["label"].endswith("--jobs 2"))
+    lines = [
+        "# Benchmark results", "",
+        f"`python -m bench.run{' --quick' if quick else ''}` on {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}; "
+        f"whole run {total:.0f} s.", "",
+        f"Corpus: {sizes.born_digital} born-digital documents (page slices of the sample, "
+        f"{'/'.join(map(str, sizes.pages_per_doc))} pages, every file different bytes), "
+        f"{sizes.scanned} scanned slices of {sizes.scanned_pages} pages, one {sizes.long_pages}-page document. "
+        "extract runs end to end (hash, cache off, every stage, Parquet + CSV + DuckDB written); "
+        "baselines only find tables, on the first documents of the same corpus.", "",
+        "| run | files | pages | seconds | pages/s | CPU s parent / workers | peak RSS parent (MB) "
+        "| peak RSS per worker (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        worker = f"{r['rss_worker_mb']:.0f}" if r["tool"] == "extract" else "–"
+        cpu = f"{r['cpu_self_s']:.1f} / {r['cpu_workers_s']:.1f}" if r["tool"] == "extract" else f"{r['cpu_self_s']:.1f}"
+        lines.append(f"| {r['label']} | {r['files']} | {r['pages']} | {r['seconds']:.1f} | {r['pps']:.1f} | {cpu} | "
+                     f"{r['rss_self_mb']:.0f} | {worker} |")
+    lines += ["", f"Speed-up --jobs 2 over --jobs 1: **{j2['pps'] / j1['pps']:.2f}×**; "
+              f"born-digital per core (--jobs 1): **{j1['pps']:.1f} pages/s**.", ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller baselines and long document (~1.5 min)")
+    ap.add_argument("--no-ocr", action="store_true", help="skip the scanned (OCR) measurement")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    ap.add_argument("--list", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--extra", nargs="*", default=[], help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child, args.jobs, args.list, args.extra)))
+        return 0
+    sizes = QUICK if args.quick else Sizes()
+    t0 = time.perf_counter()
+    load = os.getloadavg()[0]
+    rows = suite(sizes, args.no_ocr)
+    text = render(rows, sizes, args.quick, time.perf_counter() - t0)
+    text += (f"\nLoad average when the run started: {load:.2f} (other processes on the same cores lower "
+             "the --jobs 2 figure; per-core capacity = pages / worker CPU seconds: "
+             + ", ".join(f"{r['label']}: {r['pages'] / r['cpu_workers_s']:.1f}" for r in rows
+                         if r["tool"] == "extract" and r["cpu_workers_s"]) + ").\n")
+    RESULTS.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
