@@ -4,7 +4,7 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
-APT_PKGS := poppler-utils tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei
+APT_PKGS := poppler-utils tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei chromium
 
 .PHONY: run test test-fast bench samples schemas report clean deps apt
 

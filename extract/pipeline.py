@@ -60,7 +60,9 @@ def stage_tables(doc: Document, options: Options) -> None:
     for t in doc.tables:
         out.append({"doc_id": doc.doc_id, "table_key": t.table_key, "table_no": t.table_no, "title": t.title,
                     "unit_of_measure": t.unit_of_measure, "page_first": t.page_first, "page_last": t.page_last,
-                    "n_rows": len(t.body), "has_data": t.has_data, "method": t.method})
+                    "n_rows": len(t.body), "has_data": t.has_data, "method": t.method,
+                    **dict(zip(("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom"),
+                               [round(v, 1) for v in t.bbox] if t.bbox else [None] * 4))})
 
 
 def stage_lines(doc: Document, options: Options) -> None:

@@ -33,6 +33,9 @@ CONTRACT: dict[str, list[tuple[str, str, str]]] = {
         ("unit_of_measure", "string", "e.g. 万元"), ("page_first", "integer", ""), ("page_last", "integer", ""),
         ("n_rows", "integer", "body rows"), ("has_data", "boolean", "false for 注：本表无数据"),
         ("method", "string", "text or ocr"),
+        ("bbox_x0", "number", "extra: table box on page_first, points from the left"),
+        ("bbox_top", "number", "extra: table box on page_first, points from the top"),
+        ("bbox_x1", "number", "extra: table box right edge"), ("bbox_bottom", "number", "extra: table box bottom edge"),
     ],
     "budget_lines": [
         ("doc_id", "string", ""), ("table_key", "string", ""), ("row_no", "integer", "1-based body row"),

@@ -32,7 +32,11 @@ def column_roles(table: TableBlock) -> list[str]:
     for c, path in enumerate(table.columns):
         values = [compact(_clean(row[c])) for row in table.body if c < len(row) and row[c].strip(INHERITED).strip()]
         leaf = path.split("/")[-1] if path else ""
-        if leaf in _PART and values and _share(values, lambda v: re.fullmatch(r"\d{2,3}", v)) >= 0.8:
+        if not values:
+            roles.append("empty")  # a blank column starts no panel and yields no lines
+        elif re.search(r"行次|栏次|序号", path):
+            roles.append("row_number")  # printed line numbers, not amounts
+        elif leaf in _PART and values and _share(values, lambda v: re.fullmatch(r"\d{2,3}", v)) >= 0.8:
             roles.append("code_part")
         elif _CODE_HEADER.search(path) or (values and _share(values, _CODE.match) >= 0.6 and not _money_header(path)):
             roles.append("code")
@@ -122,7 +126,7 @@ def row_identity(row: list[str], cols: list[int], roles: list[str],
             if code is None and not re.search(r"\d", text):
                 label_fallback.append(text)  # 合计 printed in the 科目编码 column
         elif roles[c] == "code_part" and text:
-            parts.append(text)
+            parts.append(text if not parts else text.zfill(2))  # 款/项 printed as "2" mean "02"
     if code is None and parts:
         code = "".join(parts)
     label_cols = _preferred_labels([c for c in cols if roles[c] == "label"], headers)

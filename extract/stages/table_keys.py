@@ -24,8 +24,8 @@ TITLE_RULES: list[tuple[str, str, str | None]] = [
     ("gov_fund_income", r"政府性基金.*收入", r"支出"),
     ("gov_fund_expenditure", r"政府性基金", None),
     ("other", r"经济分类", r"基本支出"),  # all spending by economic class: not the basic-only table
-    ("general_budget_basic_expenditure", r"一般公共预算.*基本支出|财政拨款.*基本支出", None),
-    ("general_budget_expenditure", r"一般公共预算.*支出|财政拨款.*支出", None),
+    ("general_budget_basic_expenditure", r"一般公共预算.*基本支出", None),
+    ("general_budget_expenditure", r"一般公共预算.*支出", None),
     ("project_expenditure_carryover", r"项目支出.*上年结转", None),
     ("project_expenditure", r"项目支出.*(表|明细)(\(.*\))?$", None),
     ("other", r"^(部门|单位)?(预算)?基本支出", None),  # basic spending of all fund sources

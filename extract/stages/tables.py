@@ -162,7 +162,7 @@ def _is_column_number_row(row: list[str]) -> bool:
     cells = [compact(t) for t in row if t.strip()]
     if not cells:
         return False
-    numeric = [c for c in cells if re.fullmatch(r"\d{1,2}|栏次|[甲乙丙丁]|\d{1,2}=\d.*", c)]
+    numeric = [c for c in cells if re.fullmatch(r"\d{1,2}|栏次|行次|[甲乙丙丁]|\*+|\d{1,2}=\d.*", c)]
     return len(numeric) == len(cells) and len(cells) >= 2
 
 
