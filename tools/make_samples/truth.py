@@ -16,10 +16,13 @@ REF_RE = re.compile(r"(" + "|".join(ISSUERS) + r")\s*[【\[〔（(]\s*(\d{4})\s*
 REF_FIX = {
     ("晋财政法", 2019, 122): ("晋财政法", 2013, 122),
     ("财行", 2019, 279): ("财行", 2012, 279),
-    ("晋财办", 2019, 63): ("晋司办", 2019, 63),
     ("司发运", 2014, 123): ("司发通", 2014, 123),
     ("司法部", 2014, 123): ("司发通", 2014, 123),
 }
+# readings cited equally often (4 vs 4) with nothing to break the tie: the issue's rule
+# is "a tie is not corrected but goes to conflicts" — both stay as read, one conflict row
+# keyed by the smallest canonical, chosen null.
+REF_TIES = [{("晋司办", 2019, 63), ("晋财办", 2019, 63)}]
 
 
 def clean(s):
@@ -156,7 +159,14 @@ def build_truth(model: Model, ctx: Ctx, *, path: str, pages: int, table_nos=None
             by.setdefault(d["canonical"], set()).add(d["raw"].translate(str.maketrans("[]〔〕", "【】【】")))
         for canon, raws in sorted(by.items()):
             if len(raws) > 1:
-                conflicts.append({"entity": "doc_ref", "key": canon, "field": "raw", "values": sorted(raws)})
+                conflicts.append({"entity": "doc_ref", "key": canon, "field": "raw", "values": sorted(raws),
+                                  "chosen": canon})
+        bracket = str.maketrans("[]〔〕", "【】【】")
+        for tie in REF_TIES:
+            seen = [d for d in refs if (d["issuer"], d["year"], d["number"]) in tie]
+            if len({d["canonical"] for d in seen}) > 1:
+                conflicts.append({"entity": "doc_ref", "key": min(d["canonical"] for d in seen), "field": "raw",
+                                  "values": sorted({d["raw"].translate(bracket) for d in seen}), "chosen": None})
         truth.update(projects=projects, indicators=indicators, doc_refs=refs, expected_conflicts=conflicts)
     if mutation:
         truth["mutation"] = {k: v for k, v in mutation.items() if k not in ("row_index", "col_index")}
