@@ -78,6 +78,7 @@ def stage_sections(doc: Document, options: Options) -> None:
 def stage_forms(doc: Document, options: Options) -> None:
     """Performance-target forms → projects/indicators, copies merged, disputes kept."""
     copies = forms.read_forms(doc.pages)
+    doc.extra["form_copies"] = copies  # stage_doc_refs reads 文号 field by field
     if not copies:
         return
     merged = dedupe.merge_copies(doc.doc_id, copies, known=project_table_amounts(doc))
@@ -97,12 +98,33 @@ def project_table_amounts(doc: Document) -> dict[tuple[str, str], float]:
 
 
 def stage_doc_refs(doc: Document, options: Options) -> None:
-    """Every 文号 on every page, corrected by vote over the document."""
-    refs = [r for p in doc.pages for r in docrefs.find_refs(normalise.normalise_text(words_text(p.words)), p.page_no)]
-    ties = docrefs.reconcile(refs)
-    rows, conflicts = docrefs.refs_to_rows(doc.doc_id, refs, ties)
+    """Every 文号, corrected by vote over the document.
+
+    Pages holding a card form are read field by field (each field's own page; a
+    goal cell spanning both scopes once), so no 文号 is glued to a neighbouring
+    cell's text; every other page (sections, tables, list forms) by its text.
+    """
+    refs = []
+    for page_no, texts in doc_ref_texts(doc):
+        for text in texts:
+            refs.extend(docrefs.find_refs(normalise.normalise_text(text), page_no))
+    found = docrefs.reconcile(refs)
+    rows, conflicts = docrefs.refs_to_rows(doc.doc_id, refs, found)
     doc.table_rows("doc_refs").extend(rows)
     doc.table_rows("conflicts").extend(conflicts)
+
+
+def doc_ref_texts(doc: Document) -> list[tuple[int, list[str]]]:
+    """(page, texts to search) in page order: card-form fields, else the page's text."""
+    cards = [c for c in doc.extra.get("form_copies", []) if c.layout == "card"]
+    fields: dict[int, list[str]] = {}
+    for copy in cards:
+        for page_no in copy.pages:
+            fields.setdefault(page_no, [])
+        for name, text in copy.raw.items():
+            if name in copy.field_pages and text:
+                fields.setdefault(copy.field_pages[name], []).append(text)
+    return [(p.page_no, fields[p.page_no] if p.page_no in fields else [words_text(p.words)]) for p in doc.pages]
 
 
 def stage_checks(doc: Document, options: Options) -> None:

@@ -1,10 +1,17 @@
-"""Doc refs: finding 文号 in text and correcting garbled ones by vote."""
+"""Doc refs: finding 文号 in text and correcting garbled ones by vote (document and batch)."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from pathlib import Path
 
-from extract.stages.docrefs import find_refs, reconcile, refs_to_rows
+import pytest
+
+from extract.stages.docrefs import find_refs, reconcile, reconcile_batch, refs_to_rows
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+BRACKETS = str.maketrans("[]〔〕", "【】【】")
 
 
 def test_find_refs_brackets_and_issuers():
@@ -16,20 +23,114 @@ def test_find_refs_brackets_and_issuers():
     assert refs[0].raw == "晋财政法【2013】122号" and refs[0].page == 17
 
 
+def test_zi_hao_style_is_not_a_doc_ref():
+    # year first, then an issuer phrase and 字: left out (documented in docrefs)
+    assert find_refs("《2012》司戒毒（戒毒）字37号关于印发，(2012)司劳教(戒毒)字37号") == []
+
+
 def test_vote_corrects_year_and_issuer():
     refs = find_refs("晋财政法【2013】122号 晋财政法【2013】122号 晋财政法【2019】122号 "
                      "司发通【2014】75号 司发运【2014】75号 司发通【2014】75号")
-    ties = reconcile(refs)
-    assert not ties
+    found = reconcile(refs)
+    assert not [d for d in found if d.reason == "tie"]
     garbled = [r for r in refs if r.corrected]
     assert [r.canonical for r in garbled] == ["晋财政法〔2013〕122号", "司发通〔2014〕75号"]
     assert garbled[0].raw == "晋财政法【2019】122号" and garbled[0].confidence == round(2 / 3, 4)
+    assert {d.key: d.chosen for d in found} == {"晋财政法〔2013〕122号": "晋财政法〔2013〕122号",
+                                                "司发通〔2014〕75号": "司发通〔2014〕75号"}
+
+
+def test_issuer_tie_broken_by_issuer_cited_elsewhere():
+    # 司法部 vs 司发通 for 〔2014〕123号 is 1–1, but 司发通 issues another cited document
+    refs = find_refs("司发通【2014】123号 司法部【2014】123号 司发通【2014】75号")
+    (d,) = reconcile(refs)
+    assert [r.canonical for r in refs] == ["司发通〔2014〕123号"] * 2 + ["司发通〔2014〕75号"]
+    assert refs[1].corrected and d.reason == "issuer_cited_elsewhere"
+
+
+def test_same_title_corrects_number():
+    refs = find_refs("晋财预【2015】18号关于印发《山西省项目支出绩效管理办法》的通知；"
+                     "晋财预【2015】18号关于印发《山西省项目支出绩效管理办法》；"
+                     "晋财预【2015】78号关于印发《山西省项目支出绩效管理办法》")
+    reconcile(refs)
+    assert [r.canonical for r in refs] == ["晋财预〔2015〕18号"] * 3 and refs[2].corrected
 
 
 def test_tie_is_a_conflict_not_a_correction():
     refs = find_refs("财行【2012】279号 财行【2019】279号")
-    ties = reconcile(refs)
+    found = reconcile(refs)
     assert not any(r.corrected for r in refs)
-    rows, conflicts = refs_to_rows("d", refs, ties)
-    assert len(rows) == 2 and conflicts[0]["entity"] == "doc_ref"
+    rows, conflicts = refs_to_rows("d", refs, found)
+    assert len(rows) == 2 and conflicts[0]["entity"] == "doc_ref" and conflicts[0]["chosen"] is None
     assert json.loads(conflicts[0]["values"]) == ["财行【2012】279号", "财行【2019】279号"]
+    assert conflicts[0]["reason"] == "tie" and conflicts[0]["key"] == "财行〔2012〕279号"
+
+
+def _rows(doc_id, text, page=1):
+    refs = find_refs(text, page)
+    rows, conflicts = refs_to_rows(doc_id, refs, reconcile(refs))
+    return rows, conflicts
+
+
+def test_batch_vote_corrects_a_document_the_others_outvote():
+    a, _ = _rows("a", "根据晋财政法【2013】122号")
+    b, _ = _rows("b", "晋财政法〔2013〕122号 司发通【2014】75号")
+    c, c_conf = _rows("c", "按照晋财政法【2019】122号，晋财政法[2019]122号")
+    assert not c_conf and not any(r["corrected"] for r in c)  # alone, document c sees no dispute
+    rows, conflicts = reconcile_batch(a + b + c)
+    got = [(r["doc_id"], r["raw"], r["canonical"], r["corrected"]) for r in rows]
+    assert got == [("a", "晋财政法【2013】122号", "晋财政法〔2013〕122号", False),
+                   ("b", "晋财政法〔2013〕122号", "晋财政法〔2013〕122号", False),
+                   ("b", "司发通【2014】75号", "司发通〔2014〕75号", False),
+                   ("c", "晋财政法【2019】122号", "晋财政法〔2013〕122号", True),
+                   ("c", "晋财政法[2019]122号", "晋财政法〔2013〕122号", True)]
+    assert rows[3]["confidence"] == round(2 / 3, 4) and (rows[3]["year"], rows[3]["issuer"]) == (2013, "晋财政法")
+    (conf,) = conflicts
+    assert (conf["doc_id"], conf["key"], conf["chosen"], conf["reason"]) == \
+        ("c", "晋财政法〔2013〕122号", "晋财政法〔2013〕122号", "batch_majority_year")
+    assert json.loads(conf["values"]) == ["晋财政法[2019]122号", "晋财政法【2019】122号"]
+    assert c[0]["canonical"] == "晋财政法〔2019〕122号"  # pure: the input rows are untouched
+
+
+def test_batch_tie_and_single_document_change_nothing():
+    a, _ = _rows("a", "财行【2012】279号")
+    b, _ = _rows("b", "财行【2019】279号")
+    assert reconcile_batch(a + b) == (a + b, [])
+    one, _ = _rows("a", "财行【2012】279号 财行【2019】279号 晋司办[2019]63号")
+    assert reconcile_batch(one) == (one, [])
+
+
+def test_batch_breaks_a_document_tie():
+    a, a_conf = _rows("a", "晋司办[2019]63号 晋财办[2019]63号")
+    assert a_conf[0]["reason"] == "tie"
+    b, _ = _rows("b", "晋司办〔2019〕63号")
+    c, _ = _rows("c", "晋司办【2019】63号")
+    rows, conflicts = reconcile_batch(a + b + c)
+    assert [r["canonical"] for r in rows] == ["晋司办〔2019〕63号"] * 4
+    assert [r["corrected"] for r in rows] == [False, True, False, False]
+    assert [(c["doc_id"], c["key"]) for c in conflicts] == [("a", "晋司办〔2019〕63号")]
+
+
+@pytest.fixture(scope="module")
+def born_digital():
+    from extract.pipeline import process_document
+
+    res = process_document(SAMPLES / "yq2025_born_digital.pdf", "yq2025_born_digital.pdf")
+    truth = json.loads((SAMPLES / "yq2025_born_digital.truth.json").read_text(encoding="utf-8"))
+    return res.rows, truth
+
+
+def test_sample_doc_refs_match_truth_exactly(born_digital):
+    rows, truth = born_digital
+    key = lambda r: (r["raw"], r["canonical"], r["page"], r["corrected"])  # noqa: E731
+    assert Counter(key(r) for r in rows["doc_refs"]) == Counter(key(r) for r in truth["doc_refs"])
+    assert all(r["canonical"] == f"{r['issuer']}〔{r['year']}〕{r['number']}号" for r in rows["doc_refs"])
+
+
+def test_sample_conflicts_for_every_disputed_doc_ref(born_digital):
+    rows, truth = born_digital
+    got = {c["key"]: (sorted({v.translate(BRACKETS) for v in json.loads(c["values"])}), c["chosen"])
+           for c in rows["conflicts"] if c["entity"] == "doc_ref"}
+    exp = {c["key"]: (c["values"], c["chosen"]) for c in truth["expected_conflicts"] if c["entity"] == "doc_ref"}
+    assert got == exp
+    assert len([c for c in rows["conflicts"] if c["entity"] == "doc_ref"]) == len(exp)

@@ -75,6 +75,9 @@ class FormCopy:
     method: str = "text"
     confidence: float = 1.0
     raw: dict[str, str] = field(default_factory=dict)  # field → text as printed
+    #: field → page its cell sits on; a field repeating another's cell (one goal
+    #: cell spanning both scopes) has no entry, so its text is cited once.
+    field_pages: dict[str, int] = field(default_factory=dict)
     _confs: list[float] = field(default_factory=list, repr=False)
 
     def add_page(self, page: Page) -> None:
@@ -311,6 +314,7 @@ class CardState:
                 if stamp:
                     self.form.filled_at = stamp
                     self.form.raw["filled_at"] = fv.norm(text.split("填报日期", 1)[1]).lstrip(":：")
+                    self.form.field_pages["filled_at"] = page.page_no
                     return
 
     def _read_labels(self, cells: list[Cell]) -> None:
@@ -343,6 +347,7 @@ class CardState:
             if getattr(form, target) is None:
                 setattr(form, target, fv.parse_amount(text))
                 form.raw[target] = text
+                form.field_pages[target] = self.page.page_no
             return
         if name == "goal":
             if values or inline:
@@ -353,6 +358,7 @@ class CardState:
         if name is None or (getattr(form, name, None) not in (None, "") and name == "project_name"):
             return
         form.raw[name if name != "dept" else "dept_code"] = text
+        form.field_pages[name if name != "dept" else "dept_code"] = self.page.page_no
         if name == "dept":
             form.dept_code, form.dept_name = fv.split_dept(text)
         elif name == "filled_at":
@@ -372,7 +378,9 @@ class CardState:
         """总体目标: 实施期 and 年度 goals side by side, told apart by their headers."""
         form = self.form
         if inline:
-            form.goal_annual = form.goal_annual or inline
+            if not form.goal_annual:
+                form.goal_annual = form.raw["goal_annual"] = inline
+                form.field_pages["goal_annual"] = self.page.page_no
             return
         for k, v in enumerate(values):
             if self.goal_x:  # by the 实施期目标 / 年度目标 header each goal sits under
@@ -382,11 +390,13 @@ class CardState:
             else:
                 scopes = [SCOPE_PERIOD if k == 0 else SCOPE_ANNUAL]
             text = cell_text(v, self.page)
-            for scope in scopes:  # one cell spanning both headers is both goals
+            for n, scope in enumerate(scopes):  # one cell spanning both headers is both goals
                 target = "goal_period" if scope == SCOPE_PERIOD else "goal_annual"
                 if text and getattr(form, target) is None:
                     setattr(form, target, text)
                     form.raw[target] = text
+                    if n == 0:
+                        form.field_pages[target] = self.page.page_no
 
     def finish(self) -> list[FormCopy]:
         self.form.finish(self.scale)
@@ -405,8 +415,10 @@ class ListState:
         self.blocks: list[FormCopy] = []
         self.current: FormCopy | None = None
         self.last_page = 0
+        self.page_no = 0
 
     def read(self, grid: Grid, page: Page) -> None:
+        self.page_no = page.page_no
         end, header = _header_zone(grid)
         cols = {role: (c.x0, c.x1) for c in header if (role := _list_role(fv.label_key(c.text)))}
         specs = header_columns(header, SCOPE_ANNUAL)
@@ -442,6 +454,7 @@ class ListState:
             if not text:
                 continue
             form.raw[target] = text
+            form.field_pages[target] = self.page_no
             setattr(form, target, fv.parse_amount(text) if target.startswith("funds") else text)
         self.blocks.append(form)
         self.current, self._carry = form, {}
