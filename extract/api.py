@@ -20,6 +20,7 @@ from extract.cache import ResultCache
 from extract.executor import DEFAULT_MEMORY_MB, Limits, LocalPool, OnDone, Task, run_in_process
 from extract.outputs import FORMATS, write_outputs
 from extract.pipeline import Options, Result
+from extract.stages import docrefs
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,9 @@ def run_batch(inputs: Iterable[Path] | Path, out_dir: Path, options: Options = O
     results = _run(unique, out_dir, options, config, progress, on_result)
     rows = merge_results(results)
     add_identical_copies(rows["documents"], copies)
+    if rows.get("doc_refs"):  # 文号 voted once more over the whole batch, one vote per document
+        rows["doc_refs"], batch_conflicts = docrefs.reconcile_batch(rows["doc_refs"])
+        rows.setdefault("conflicts", []).extend(batch_conflicts)
     frames = write_outputs(out_dir, rows, config.formats)
     return summarise(frames, time.perf_counter() - t0)
 
