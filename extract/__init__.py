@@ -3,7 +3,27 @@
 The public surface is :func:`extract.api.run_batch` and the ``extract`` command line.
 """
 
+import hashlib
+from pathlib import Path
+
 __version__ = "0.1.0"
-#: Bumped whenever a change alters what the pipeline writes; cached per-document
-#: results made by another pipeline version are recomputed.
-PIPELINE_VERSION = "1"
+
+
+def _source_digest() -> str:
+    """A digest of the package's own code and data files.
+
+    Part of :data:`PIPELINE_VERSION`: any change to the code that produces the
+    outputs invalidates cached per-document results, without anyone having to
+    remember to bump a number.
+    """
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+#: Cached per-document results made by another pipeline version are recomputed.
+PIPELINE_VERSION = f"{__version__}-{_source_digest()}"
