@@ -1,8 +1,11 @@
 """Public API: ``run_batch`` turns a folder of PDFs into the contract tables.
 
-Used by the CLI and the tests. Documents are processed independently (in worker
-processes when ``jobs > 1``); batch-level steps (byte-identical duplicates) run
-after all documents, then every table is written.
+Used by the CLI and the tests. Each document is one task in an isolated worker
+(:mod:`extract.executor`, or Ray tasks with :mod:`extract.ray_executor`); its
+result is cached under ``OUT/.cache`` (:mod:`extract.cache`) so a re-run redoes
+only changed files and a killed run resumes. Batch-level steps (byte-identical
+duplicates) run after all documents, then every table is written in the chosen
+formats (:mod:`extract.outputs`), atomically and only when changed.
 """
 
 from __future__ import annotations
