@@ -122,3 +122,50 @@ def test_real_31_changsha_list_continues_over_pages():
     ind = forms[0].indicators[0]
     assert (ind.level1, ind.level2, ind.level3, ind.op, ind.value, ind.value_unit) == \
         ("成本指标", "经济成本指标", "总成本", "≤", 35.78, "万元")
+
+
+def _ind(i):
+    return (i.scope, i.level1, i.level2, i.level3, i.value_raw, i.op, i.value, i.value_unit)
+
+
+def test_split_levels_packed_in_one_cell():
+    assert fv.split_levels("产出指标数量指标白皮松、车梁木等花卉苗木") == ("", "产出指标", "数量指标", "白皮松、车梁木等花卉苗木")
+    assert fv.split_levels("满意度指标服务对象满意度指标尽责参与满意率") == \
+        ("", "满意度指标", "服务对象满意度指标", "尽责参与满意率")
+    # the clipped tail of the cell above leads the text of this one
+    assert fv.split_levels("理,可提升其附加值1-2倍效益指标社会效益指标促进") == \
+        ("理,可提升其附加值1-2倍", "效益指标", "社会效益指标", "促进")
+    assert fv.parse_value("2026年10月底前完成") == fv.Value(None, None, None)  # a date, not 2026 of a unit
+
+
+def test_real_19_beijing_department_form_packed_levels():
+    # 部门整体支出绩效目标表, pp. 24-27: 活动 | 绩效指标 (一级+二级+三级 in one cell) | 指标性质 | 指标值 | 度量单位.
+    # Hand-checked against the page rendered at 70 dpi: 10 indicator rows on p. 24, 16 on p. 25.
+    (form,) = [f for f in read_forms(read_pdf(_real("19"), 24, 27)) if f.kind == "department"]
+    assert (form.project_name, form.pages) == ("首都绿化委员会办公室", [24, 25, 26, 27])
+    assert form.goal_annual.startswith("在市委市政府和首都绿化委员会的坚强领导下") and form.goal_period is None
+    ind = form.indicators
+    assert len(ind) == 54 and {i.scope for i in ind} == {"年度"}
+    assert _ind(ind[0]) == ("年度", "产出指标", "数量指标", "白皮松、车梁木、翠菊冠、大花萱草等花卉苗木", "=413200株",
+                            "=", 413200.0, "株")
+    assert _ind(ind[2])[:5] == ("年度", "效益指标", "经济效益指标", "对采购苗木和草花采取精细化管理,可提升其附加值1-2倍",
+                                "效果显著")
+    assert _ind(ind[8]) == ("年度", "产出指标", "质量指标", "服务接待率", "100%", None, 100.0, "%")  # 定性
+    assert _ind(ind[12]) == ("年度", "满意度指标", "服务对象满意度指标", "尽责参与满意率", "≥98%", "≥", 98.0, "%")
+    assert _ind(ind[13]) == ("年度", "成本指标", "经济成本指标", "国市级基地一等补助", "≤100万元", "≤", 100.0, "万元")
+    # p. 27: a clipped one-line cell; its hidden tail is in the text layer of the row below
+    assert ind[-9].level3 == "对采购苗木采取精细化管理,可提升其附加值1-2倍"
+    assert _ind(ind[-7])[1:5] == ("效益指标", "社会效益指标", "全市发动至少1千家庭参加活动", "1000户")
+    assert _ind(ind[-1]) == ("年度", "成本指标", "经济成本指标", "市花月季", "≤300万元", "≤", 300.0, "万元")
+
+
+def test_real_17_beijing_department_form():
+    # p. 60, hand-checked: 17 rows, 交通秩序和交通规划管理 … 综合事务.
+    (form,) = [f for f in read_forms(read_pdf(_real("17"), 60, 60)) if f.kind == "department"]
+    assert form.project_name == "北京市公安局交通管理局" and form.goal_period is None
+    ind = form.indicators
+    assert len(ind) == 17
+    assert [i.value_raw for i in ind] == ["≥95%", "=100%", "≥95%", "优", "≥95%", "=100%", "=100%", "高", "优",
+                                          "=100%", "优", "≥95%", "=100%", "=100%", "高", "优", "优"]
+    assert _ind(ind[0])[:4] == ("年度", "产出指标", "数量指标", "标志标线、信号灯设置等工作完成率")
+    assert _ind(ind[3])[1:4] == ("效益指标", "社会效益指标", "扩大宣传覆盖面和影响力")

@@ -123,6 +123,9 @@ def header_columns(cells: list[Cell], default_scope: str) -> list[ScopeColumns]:
         if role in blocks[-1] and role in ("level1", "level2", "level3", "value"):
             blocks.append({})
         blocks[-1][role] = (c.x0, c.x1)
+    if any(k in b for b in blocks for k in ("level1", "level2", "level3")):
+        for b in blocks:  # 绩效指标 is then the row label of the block, not a packed column
+            b.pop("levels", None)
     blocks = [b for b in blocks if b]
     if not blocks:
         return []
@@ -158,6 +161,8 @@ def _role(key: str) -> str | None:
         return "level2"
     if key.startswith("三级指"):
         return "level3"
+    if key == "绩效指标":
+        return "levels"  # 一级+二级+三级 in one cell (北京 部门整体支出绩效目标表)
     if key in ("指标值类型", "绩效指标性质", "绩效标性质", "指标性质"):
         return "op"
     if key in ("度量单位", "计量单位", "绩效度量单位", "单位"):
@@ -169,6 +174,11 @@ def _role(key: str) -> str | None:
     if key in ("指标值", "绩效指标值", "目标值"):
         return "value"
     return None
+
+
+def _levels_header(keys: list[str]) -> bool:
+    """活动 | 绩效指标 | 指标性质 | 指标值 | 度量单位: the packed-levels indicator header."""
+    return "绩效指标" in keys and any(k in ("指标值", "指标性质", "度量单位") for k in keys)
 
 
 def text_at(grid: Grid, row: int, span: tuple[float, float]) -> Cell | None:
@@ -198,6 +208,11 @@ def read_indicator_row(grid: Grid, row: int, specs: list[ScopeColumns],
             got[role] = fv.norm(cell.text) if cell else ""
             if cell and cell.text:
                 form._confs.append(cell.conf)
+        if "levels" in got:
+            lead, got["level1"], got["level2"], got["level3"] = fv.split_levels(got.pop("levels"))
+            last = next((i for i in reversed(form.indicators) if i.scope == spec.scope), None)
+            if lead and last is not None:  # the clipped tail of the cell above
+                last.level3 += lead
         prev = carry.setdefault(spec.scope, {})
         for role in ("level1", "level2"):
             if got.get(role):
@@ -290,10 +305,12 @@ class CardState:
         for r in range(grid.n_rows):
             cells = row_cells(grid, r)
             keys = [fv.label_key(c.text) for c in cells]
+            if self.goal_pending and (self.form.goal_period or self.form.goal_annual):
+                self.goal_pending = False  # a second 整体绩效目标 label of the row carried the goal
             if self.goal_pending and not any(fv.label_field(c.text) for c in cells):
                 self.goal_pending = False
                 self._set_goals(cells, "")
-            elif any(k.startswith("三级指") for k in keys):
+            elif any(k.startswith("三级指") for k in keys) or _levels_header(keys):
                 self.specs = header_columns(cells, SCOPE_ANNUAL)
                 self.in_block, self.carry = True, {}
             elif self.in_block and not any(k.startswith(fv.END_LABELS) for k in keys):

@@ -54,7 +54,7 @@ _OPS = {"≥": "≥", "≧": "≥", "≤": "≤", "≦": "≤", ">": ">", "<": "
         "不超过": "≤", "大于": ">", "小于": "<", "等于": "="}
 _VALUE = re.compile(
     r"^(?P<lead>[\u4e00-\u9fff]{1,4}(?=[\d≥≤<>=]))?(?P<op>大于等于|小于等于|不低于|不少于|不高于|不超过|大于|小于|等于|[≥≧≤≦><=＝])?\s*"
-    r"(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>[^\d≥≤<>=，,；;。].{0,11})?$")
+    r"(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>[^\d≥≤<>=，,；;。][^\d]{0,11})?$")  # no digit in a unit: 2026年10月底前 is a date
 _AMOUNT = re.compile(r"^[-+]?\d+(?:,\d{3})*(?:\.\d+)?$")
 _STAMP = re.compile(r"(\d{4})[-/.年]?(\d{2})[-/.月]?(\d{2})日?\s*(?:(\d{2}):?(\d{2}):?(\d{2}))?")
 
@@ -187,6 +187,25 @@ def is_level1(text: str) -> bool:
 def is_level2(text: str) -> bool:
     key = label_key(text)
     return any(key.startswith(w) for w in LEVEL2_WORDS)
+
+
+_LEVELS = re.compile(r"(?P<l1>" + "|".join(LEVEL1_WORDS) + r")(?P<l2>[^指]{1,10}?指标)(?P<l3>.*)", re.S)
+
+
+def split_levels(text: str) -> tuple[str, str, str, str]:
+    """One cell printing 一级, 二级 and 三级 run together (北京 部门整体支出绩效目标表).
+
+    "产出指标数量指标白皮松等花卉苗木" → ("", 产出指标, 数量指标, 白皮松等花卉苗木);
+    "满意度指标服务对象满意度指标尽责参与满意率" → ("", 满意度指标, 服务对象满意度指标, …).
+    Returns (lead, level1, level2, level3): ``lead`` is text before the first
+    level-1 + level-2 pair — the clipped overflow of the cell above, which the text
+    layer places in this row. Text without such a pair is all level 3.
+    """
+    t = norm(text).replace(" ", "")
+    m = _LEVELS.search(t)
+    if not m:
+        return "", "", "", t
+    return t[:m.start()], m["l1"], m["l2"], m["l3"]
 
 
 _PACKED = re.compile(
