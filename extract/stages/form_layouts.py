@@ -362,6 +362,8 @@ class CardState:
                 self.annual_x = label.x0
             target = name or f"funds_{self._side(label)}_{src}"
             if getattr(form, target) is None:
+                if values and values[0].conf < 1.0:
+                    text = fv.ocr_thousands(text)
                 setattr(form, target, fv.parse_amount(text))
                 form.raw[target] = text
                 form.field_pages[target] = self.page.page_no

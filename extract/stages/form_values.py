@@ -107,6 +107,17 @@ def parse_amount(text: str) -> float | None:
     return float(t.replace(",", ""))
 
 
+def ocr_thousands(text: str) -> str:
+    """OCR'd ``225.200`` in a form's funds cell → ``225,200``.
+
+    The recogniser reads the thousands comma as a point; a funds cell holds whole
+    元 (or 万元 to two decimals), never three decimals after every point, so a
+    run of three-digit groups after points can only be thousands.
+    """
+    t = norm(text).replace(" ", "")
+    return t.replace(".", ",") if re.fullmatch(r"\d{1,3}(\.\d{3})+", t) else text
+
+
 def split_label_value(text: str) -> tuple[str, str]:
     """Split "填报日期：20250110094534" style cells into label and inline value."""
     t = norm(text)
