@@ -158,10 +158,20 @@ def test_kill_9_then_rerun_equals_uninterrupted(tmp_path: Path) -> None:
     proc.wait()
     done = run_cli(src, "--out", resumed, "--jobs", "2")
     assert done.returncode == 0, done.stderr
-    assert csv_bytes(resumed) == csv_bytes(clean)
+    got, want = csv_bytes(resumed), csv_bytes(clean)
+    assert got.keys() == want.keys()
+    for name in want:
+        assert got[name] == want[name], (name, _first_diff(got[name], want[name]))
     for name in ("documents", "budget_lines"):
         pd.testing.assert_frame_equal(pd.read_parquet(resumed / f"{name}.parquet"),
                                       pd.read_parquet(clean / f"{name}.parquet"))
+
+
+def _first_diff(a: bytes, b: bytes) -> tuple[str, str]:
+    for la, lb in zip(a.decode().splitlines(), b.decode().splitlines()):
+        if la != lb:
+            return la, lb
+    return f"{len(a)} bytes", f"{len(b)} bytes"
 
 
 # --- DuckDB -------------------------------------------------------------------------------------
