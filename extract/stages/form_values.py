@@ -140,7 +140,7 @@ def parse_timestamp(text: str) -> str | None:
 def split_dept(text: str) -> tuple[str | None, str | None]:
     """主管部门及代码 "028-阳泉市司法局" → ("028", "阳泉市司法局")."""
     t = norm(text)
-    m = re.match(r"^\[?(\d{2,})\]?\s*[-－—_]?\s*(.*)$", t)
+    m = re.match(r"^\[?(\d{2,})\]?\s*[-－—_·.・]*\s*(.*)$", t)  # OCR reads the hyphen as · or .
     if m:
         return m.group(1), (m.group(2) or None)
     return None, (t or None)

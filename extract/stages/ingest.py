@@ -62,7 +62,7 @@ def open_pdf(path: Path, password: str = "") -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(path, password=password or None)
     except pdfium.PdfiumError as exc:
-        message = str(exc)
+        message = str(exc).replace(str(path), path.name)  # errors name the file, not the machine's paths
         if "password" in message.lower():
             raise InputError("encrypted", "the PDF needs a password to open") from exc
         log.info("pdfium cannot open %s (%s); trying a qpdf repair", path, message)

@@ -94,6 +94,12 @@ def write_if_changed(path: Path, data: bytes, compare: bytes | None = None, stam
     return True
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, fsync, rename over ``path``."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -102,6 +108,7 @@ def atomic_write(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644 & ~_umask())  # mkstemp makes 0600; outputs are for the whole team
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,104 @@
+"""The OCR path end to end: the fully scanned and the mixed samples (issue 4).
+
+Slow (the scanned sample is 35 pages of OCR, about 2-3 minutes on one core), so
+these run once per session and are marked ``slow`` and ``ocr``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import SAMPLES, frame_rows, load_truth
+from test_spine_samples import _lines
+
+pytestmark = [pytest.mark.slow, pytest.mark.ocr]
+
+PROJECT_FIELDS = ["project_name", "dept_code", "dept_name", "implementing_unit", "attribute", "period",
+                  "funds_total", "funds_annual", "overview", "basis", "necessity", "measures", "plan",
+                  "goal_period", "goal_annual", "filled_at"]
+INDICATOR_KEY = ["project_name", "scope", "level1", "level2", "level3", "value_raw"]
+
+
+def _run(name: str, tmp_path_factory):
+    from extract.api import run_batch
+
+    out = tmp_path_factory.mktemp(name)
+    run_batch([SAMPLES / f"{name}.pdf"], out)
+    return {t: pd.read_parquet(out / f"{t}.parquet") for t in
+            ("documents", "budget_tables", "budget_lines", "projects", "indicators", "sections")}
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory):
+    return _run("yq2025_scanned", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    return _run("yq2025_mixed", tmp_path_factory)
+
+
+def _share_exact(got_rows, want_rows) -> float:
+    got, want = _lines(got_rows), _lines(want_rows)
+    return len(got & want) / len(want)
+
+
+def test_scanned_budget_lines_at_least_98_percent_exact(scanned):
+    truth = load_truth("yq2025_scanned")
+    rows = frame_rows(scanned["budget_lines"])
+    for r in rows:
+        r["row_no"], r["level"] = int(r["row_no"]), None if r["level"] is None else int(r["level"])
+    assert _share_exact(rows, truth["budget_lines"]) >= 0.98
+
+
+def test_scanned_every_table_keyed_and_read_by_ocr(scanned):
+    truth = load_truth("yq2025_scanned")
+    got = scanned["budget_tables"]
+    assert sorted(zip(got.table_key, got.page_first, got.page_last)) == \
+        sorted((t["table_key"], t["page_first"], t["page_last"]) for t in truth["budget_tables"])
+    assert set(got["method"]) == {"ocr"}
+    doc = frame_rows(scanned["documents"])[0]
+    assert (doc["ocr_pages"], doc["text_pages"], doc["status"]) == (35, 0, "ok")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 4 open: OCR'd prose cells (项目概况 …) lose punctuation "
+                   "(，→. 《→( ) and the two OCR copies tie-break by confidence; ~55% of fields exact")
+def test_scanned_project_fields_and_indicators_at_least_95_percent(scanned):
+    truth = load_truth("yq2025_scanned")
+    got = {p["project_name"]: p for p in frame_rows(scanned["projects"])}
+    total = exact = 0
+    for want in truth["projects"]:
+        have = got.get(want["project_name"], {})
+        for field in PROJECT_FIELDS:
+            total += 1
+            exact += have.get(field) == want[field]
+    assert exact / total >= 0.95, f"{exact}/{total} project fields exact"
+    want_ind = {tuple(i[k] for k in INDICATOR_KEY) for i in truth["indicators"]}
+    have_ind = {tuple(i[k] for k in INDICATOR_KEY) for i in frame_rows(scanned["indicators"])}
+    assert len(want_ind & have_ind) / len(want_ind) >= 0.95
+
+
+def test_scanned_form_amounts_and_codes_exact(scanned):
+    """The numeric and coded form fields, unlike prose, must all be exact."""
+    truth = load_truth("yq2025_scanned")
+    got = {p["project_name"]: p for p in frame_rows(scanned["projects"])}
+    for want in truth["projects"]:
+        have = got[want["project_name"]]
+        for field in ("dept_code", "dept_name", "funds_total", "funds_annual", "period"):
+            assert have[field] == want[field], (want["project_name"], field)
+
+
+def test_scanned_outputs_carry_no_watermark(scanned):
+    for name, df in scanned.items():
+        text = df.astype(str).to_csv()
+        assert "仅供" not in text and "内部审核" not in text, name
+
+
+def test_mixed_scanned_copy_merges_with_its_text_copy(mixed):
+    truth = load_truth("yq2025_mixed")
+    doc = frame_rows(mixed["documents"])[0]
+    assert doc["ocr_pages"] == 9 and doc["text_pages"] == 26
+    projects = mixed["projects"]
+    assert sorted(projects["project_name"]) == sorted(p["project_name"] for p in truth["projects"])
+    assert list(projects["copies"]) == [2] * 7  # each form: a text copy and an OCR copy, one project
