@@ -92,9 +92,28 @@ def limit_memory(memory_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when the parent dies (``kill -9`` of the run).
+
+    Waiting for EOF on the pipe is not enough: forked siblings inherit copies of
+    each other's parent-side pipe ends, so the pipe of an orphaned worker never
+    closes and it would sleep forever holding its memory.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):  # not Linux: the pipe EOF still ends most workers
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(0)
+
+
 def worker_main(conn: Connection, memory_mb: int | None) -> None:
     """Serve tasks from ``conn`` until it closes; always answer with result JSON."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    die_with_parent()
     faulthandler.disable()  # a crash is reported by the parent as the document's error, not a dump
     limit_memory(memory_mb)
     while True:
