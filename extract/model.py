@@ -109,6 +109,7 @@ class Grid:
     n_cols: int
     cells: list[Cell]
     method: str = "text"
+    row_pages: list[int] | None = None  # per row, when rows come from two pages (joined fragment)
 
     def matrix(self, fill_merged: bool = False) -> list[list[str]]:
         """Row-major text matrix; merged cells fill every slot when ``fill_merged``."""

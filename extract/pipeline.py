@@ -57,8 +57,8 @@ def stage_metadata(doc: Document, options: Options) -> None:
 def stage_tables(doc: Document, options: Options) -> None:
     doc.tables = tables.build_tables(doc)
     out = doc.table_rows("budget_tables")
-    for t in doc.tables:
-        out.append({"doc_id": doc.doc_id, "table_key": t.table_key, "table_no": t.table_no, "title": t.title,
+    for index, t in enumerate(doc.tables):
+        out.append({"doc_id": doc.doc_id, "table_index": index, "table_key": t.table_key, "table_no": t.table_no, "title": t.title,
                     "unit_of_measure": t.unit_of_measure, "page_first": t.page_first, "page_last": t.page_last,
                     "n_rows": len(t.body), "has_data": t.has_data, "method": t.method,
                     **dict(zip(("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom"),
@@ -67,8 +67,10 @@ def stage_tables(doc: Document, options: Options) -> None:
 
 def stage_lines(doc: Document, options: Options) -> None:
     out = doc.table_rows("budget_lines")
-    for t in doc.tables:
-        out.extend(lines.table_lines(t, doc.doc_id))
+    for index, t in enumerate(doc.tables):
+        for row in lines.table_lines(t, doc.doc_id):
+            row["table_index"] = index  # which table of the document (keys repeat)
+            out.append(row)
 
 
 def stage_sections(doc: Document, options: Options) -> None:

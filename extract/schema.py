@@ -33,6 +33,7 @@ CONTRACT: dict[str, list[tuple[str, str, str]]] = {
         ("unit_of_measure", "string", "e.g. 万元"), ("page_first", "integer", ""), ("page_last", "integer", ""),
         ("n_rows", "integer", "body rows"), ("has_data", "boolean", "false for 注：本表无数据"),
         ("method", "string", "text or ocr"),
+        ("table_index", "integer", "extra: 0-based index of the table in the document"),
         ("bbox_x0", "number", "extra: table box on page_first, points from the left"),
         ("bbox_top", "number", "extra: table box on page_first, points from the top"),
         ("bbox_x1", "number", "extra: table box right edge"), ("bbox_bottom", "number", "extra: table box bottom edge"),
@@ -43,6 +44,7 @@ CONTRACT: dict[str, list[tuple[str, str, str]]] = {
         ("name", "string", "row label"), ("level", "integer", "1/2/3 for 3/5/7-digit codes"),
         ("column", "string", "header path joined by /"), ("amount", "number", ""), ("unit", "string", "万元, 元"),
         ("page", "integer", "extra: page of the row"), ("table_no", "integer", "extra: table number"),
+        ("table_index", "integer", "extra: 0-based index of the table in the document (joins budget_tables)"),
     ],
     "projects": [
         ("doc_id", "string", ""), ("project_name", "string", ""), ("dept_code", "string", "e.g. 028"),

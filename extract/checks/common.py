@@ -115,6 +115,15 @@ def by_instance(lines: Iterable[Row]) -> dict[tuple[str, int], list[Row]]:
 def mark_instances(lines: list[Row], tables: list[Row]) -> None:
     """Number the tables sharing a table_key (01 prints 财政拨款支出表 and 一般公共预算支出表, both
     ``general_budget_expenditure``, with the same row numbers): ``instance`` 0, 1 … by page."""
+    if lines and all(line.get("table_index") is not None for line in lines):
+        # The lines stage numbers every table of the document: rank within the key.
+        indexes: dict[str, list[int]] = defaultdict(list)
+        for line in lines:
+            indexes[str(line["table_key"])].append(int(line["table_index"]))
+        ranks = {key: sorted(set(v)) for key, v in indexes.items()}
+        for line in lines:
+            line["instance"] = ranks[str(line["table_key"])].index(int(line["table_index"]))
+        return
     starts: dict[str, list[int]] = defaultdict(list)
     for t in tables:
         if t.get("page_first") is not None:

@@ -19,7 +19,7 @@ from extract.stages.layout import words_text
 
 SNAP = 3.0  # points: rulings closer than this are one line
 #: A grid needs at least this many rows and columns to be a table.
-MIN_ROWS, MIN_COLS = 2, 2
+MIN_ROWS, MIN_COLS = 1, 2  # one row: a table's header printed alone at a page foot
 
 
 def find_grids(page: Page) -> list[Grid]:

@@ -23,6 +23,7 @@ TITLE_RULES: list[tuple[str, str, str | None]] = [
     ("state_capital", r"国有资本经营", None),
     ("gov_fund_income", r"政府性基金.*收入", r"支出"),
     ("gov_fund_expenditure", r"政府性基金", None),
+    ("other", r"(?<!一般公共预算)财政拨款(基本)?支出(预算|决算)?表", None),  # grant spending (一般公共预算 + 基金): no contract key
     ("other", r"经济分类", r"基本支出"),  # all spending by economic class: not the basic-only table
     ("general_budget_basic_expenditure", r"一般公共预算.*基本支出", None),
     ("general_budget_expenditure", r"一般公共预算.*支出", None),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from extract.model import Document, Grid, Page, TableBlock
-from extract.stages.grid import words_in_grids
+from extract.stages.grid import cells_to_grid, words_in_grids
 from extract.stages.layout import group_lines, line_text
 from extract.stages.normalise import compact, normalise_text
 from extract.stages.numbers import is_amount, parse_amount
@@ -121,14 +121,14 @@ def stitch_grids(contexts: list[GridContext]) -> list[list[GridContext]]:
       page before, and
     - it has no title of its own above it, or it is marked 续表, or its title
       repeats the table's title (Shenzhen prints 表1 收支总表 on every page), and
-    - it has the same number of columns (±1 for a dropped border column).
+    - it has the same columns (``same_columns``).
     Everything else starts a new table.
     """
     groups: list[list[GridContext]] = []
     for ctx in contexts:
         if groups:
             prev = groups[-1][-1]
-            same_cols = abs(prev.grid.n_cols - ctx.grid.n_cols) <= 1
+            same_cols = same_columns(prev.grid, ctx.grid)
             follows = ctx.first_on_page and prev.last_on_page and ctx.grid.page_no == prev.grid.page_no + 1
             same_title = ctx.title is not None and _table_title(groups[-1]) == compact(ctx.title)
             if follows and same_cols and (ctx.title is None or ctx.continued or same_title):
@@ -136,6 +136,46 @@ def stitch_grids(contexts: list[GridContext]) -> list[list[GridContext]]:
                 continue
         groups.append([ctx])
     return groups
+
+
+def same_columns(a: Grid, b: Grid) -> bool:
+    """Same column count, or one more or fewer with every other column edge in place.
+
+    A continuation page may drop or add one border column (a merged label), but a
+    different table with a column count one off has its edges elsewhere.
+    """
+    if a.n_cols == b.n_cols:
+        return True
+    xa, xb = _col_edges(a), _col_edges(b)
+    small, large = (xa, xb) if len(xa) < len(xb) else (xb, xa)
+    nested = all(any(abs(x - y) <= 3 for y in large) for x in small)
+    # A header fragment (the 收入 | 支出 banner alone at a page foot) may have
+    # far fewer columns than its body; otherwise allow one dropped border column.
+    return nested and (abs(a.n_cols - b.n_cols) <= 1 or a.n_rows <= 2)
+
+
+def join_fragment(head: Grid, body: Grid) -> Grid:
+    """Stack a header fragment on top of the grid that continues it on the next page.
+
+    The body's rows are moved up under the fragment, and the lattice is rebuilt
+    from both grids' cell boxes, so the fragment's wide banner cells become
+    merged cells over the body's columns.
+    """
+    shift = body.top - head.bottom
+    boxes = [(c.x0, c.top, c.x1, c.bottom, c.text, c.conf) for c in head.cells]
+    boxes += [(c.x0, c.top - shift, c.x1, c.bottom - shift, c.text, c.conf) for c in body.cells]
+    grid = cells_to_grid([b[:4] for b in boxes], head.page_no)
+    texts = {(round(b[0]), round(b[1])): (b[4], b[5]) for b in boxes}
+    for cell in grid.cells:
+        cell.text, cell.conf = texts.get((round(cell.x0), round(cell.top)), ("", 1.0))
+    grid.method = head.method
+    grid.row_pages = [head.page_no if r < head.n_rows else body.page_no for r in range(grid.n_rows)]
+    return grid
+
+
+def _col_edges(g: Grid) -> list[float]:
+    edges = {round(c.x0, 1) for c in g.cells} | {round(c.x1, 1) for c in g.cells}
+    return sorted(edges)
 
 
 def _table_title(group: list[GridContext]) -> str | None:
@@ -232,6 +272,11 @@ def build_tables(doc: Document) -> list[TableBlock]:
 def group_to_table(group: list[GridContext], default_unit: str | None) -> TableBlock | None:
     """One table from its grids: header from the first, body rows from all."""
     first = group[0]
+    page_last = group[-1].grid.page_no
+    if len(group) > 1 and first.grid.n_rows <= 2 and first.grid.n_cols < group[1].grid.n_cols:
+        # A header fragment at the foot of a page: it and the next grid are one grid.
+        group = [GridContext(**{**first.__dict__, "grid": join_fragment(first.grid, group[1].grid)})] + group[2:]
+        first = group[0]
     grid = first.grid
     in_title, in_unit, skip = _in_grid_title(grid)
     title = first.title or in_title
@@ -254,12 +299,12 @@ def group_to_table(group: list[GridContext], default_unit: str | None) -> TableB
                 row = _fit_row(row, grid.n_cols)
             if any(t.strip() for t in rows[r]) and not _is_column_number_row(rows[r]):
                 body.append(row)
-                body_pages.append(ctx.grid.page_no)
+                body_pages.append(ctx.grid.row_pages[r] if ctx.grid.row_pages else ctx.grid.page_no)
     table_no, clean_title = split_table_no(title)
     table = TableBlock(
         title=normalise_text(title), table_key=key, table_no=first.table_no or table_no,
         unit_of_measure=first.unit or in_unit or default_unit, page_first=grid.page_no,
-        page_last=group[-1].grid.page_no, columns=columns, body=body, body_pages=body_pages,
+        page_last=page_last, columns=columns, body=body, body_pages=body_pages,
         sides=sides, method=grid.method, bbox=(grid.x0, grid.top, grid.x1, grid.bottom), header_rows=header_rows,
     )
     table.has_data = has_nonzero_amount(table) and not any(c.no_data_note for c in group)
