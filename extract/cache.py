@@ -65,10 +65,10 @@ class ResultCache:
 
     def store(self, result: Result) -> Result:
         """Write ``result`` atomically and return its JSON round trip (what a later load gives)."""
-        text = dumps(result)
+        text = result.json_text or dumps(result)
         self.dir.mkdir(parents=True, exist_ok=True)
         atomic_write(self.path(result.doc_id), text.encode("utf-8"))
-        return loads(text)
+        return result if result.json_text else loads(text)  # a worker's result is a round trip already
 
 
 def dumps(result: Result) -> str:
@@ -79,7 +79,7 @@ def dumps(result: Result) -> str:
 
 def loads(text: str) -> Result:
     data: dict[str, Any] = json.loads(text)
-    return Result(doc_id=data["doc_id"], rows=data["rows"], timings=data.get("timings", {}))
+    return Result(doc_id=data["doc_id"], rows=data["rows"], timings=data.get("timings", {}), json_text=text)
 
 
 def _to_json(value: Any) -> Any:

@@ -42,6 +42,9 @@ class Result:
     doc_id: str
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    #: The JSON this result was parsed from (a worker's answer), so the parent can
+    #: cache it without serialising it again.
+    json_text: str | None = field(default=None, repr=False, compare=False)
 
 
 DocStage = Callable[[Document, Options], None]
