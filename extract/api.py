@@ -10,6 +10,7 @@ formats (:mod:`extract.outputs`), atomically and only when changed.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -24,6 +25,7 @@ from extract.executor import DEFAULT_MEMORY_MB, Limits, LocalPool, OnDone, Task,
 from extract.outputs import FORMATS, write_outputs
 from extract.pipeline import Options, Result
 from extract.stages import docrefs
+from extract.stages.write import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +107,16 @@ def run_batch(inputs: Iterable[Path] | Path, out_dir: Path, options: Options = O
         rows["doc_refs"], batch_conflicts = docrefs.reconcile_batch(rows["doc_refs"])
         rows.setdefault("conflicts", []).extend(batch_conflicts)
     frames = write_outputs(out_dir, rows, config.formats)
+    write_run_log(out_dir, results)
     return summarise(frames, time.perf_counter() - t0)
+
+
+def write_run_log(out_dir: Path, results: list[Result]) -> None:
+    """Per-document seconds (sum of stage timings) for the QA report, outside the tables."""
+    from extract.report import RUN_LOG
+
+    seconds = {r.doc_id: round(sum(r.timings.values()), 3) for r in results}
+    atomic_write(out_dir / RUN_LOG, json.dumps({"seconds": seconds}, sort_keys=True).encode())
 
 
 def _run(files: list[tuple[Path, str, str]], out_dir: Path, options: Options, config: BatchConfig,

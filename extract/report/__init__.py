@@ -10,6 +10,8 @@ conflicts, projects and indicators, and spending by function as a bar chart.
 
 from __future__ import annotations
 
+import json
+
 import logging
 import re
 import shutil
@@ -34,6 +36,10 @@ MAX_CROPS = 30
 _LOCATION = re.compile(r"^(?P<key>\S+) row (?P<row>\d+) \[(?P<label>.*?)\].* col (?P<col>.*) p(?P<page>\d*)$")
 
 
+#: Written by a run beside the tables: per-document processing time for the report.
+RUN_LOG = "run_log.json"
+
+
 def build_report(out_dir: Path, inputs: dict[str, Path] | None = None) -> Path:
     """Write ``out_dir/report.html``; ``inputs`` maps doc_id → PDF (else documents.path is tried)."""
     out_dir = Path(out_dir)
@@ -43,6 +49,9 @@ def build_report(out_dir: Path, inputs: dict[str, Path] | None = None) -> Path:
     files.mkdir(parents=True, exist_ok=True)
     by_doc = {name: _group(rows) for name, rows in data.items()}
     counts = {d["doc_id"]: _counts(by_doc["checks"].get(d["doc_id"], [])) for d in data["documents"]}
+    seconds = run_seconds(out_dir)
+    for d in data["documents"]:
+        d.setdefault("seconds", seconds.get(d["doc_id"]))
     sections = []
     for d in data["documents"]:
         if d.get("duplicate_of"):
@@ -53,6 +62,16 @@ def build_report(out_dir: Path, inputs: dict[str, Path] | None = None) -> Path:
     target = out_dir / "report.html"
     target.write_text(html.page("Extraction QA report", body), encoding="utf-8")
     return target
+
+
+def run_seconds(out_dir: Path) -> dict[str, float]:
+    """Processing seconds per doc_id from the run log (timings are not in the tables:
+    they would make two runs' outputs differ)."""
+    path = out_dir / RUN_LOG
+    try:
+        return {k: float(v) for k, v in json.loads(path.read_text(encoding="utf-8"))["seconds"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def load_table(out_dir: Path, name: str) -> list[Row]:
