@@ -114,7 +114,7 @@ def document_metadata(first_lines: list[str], all_lines: list[str]) -> tuple[str
     if unit_counts:
         unit_name = unit_counts.most_common(1)[0][0]
     elif unit_name is None:
-        unit_name = _unit_from_title_page(first_lines)
+        unit_name = _unit_from_cover(first_lines) or _unit_from_title_page(first_lines)
     if unit_name:
         unit_name = re.sub(r"^第[一二三四五六七八九十]+部分", "", unit_name).strip() or None
     if year is None:
@@ -137,6 +137,19 @@ def _doc_type_from_body(lines: list[str]) -> str:
     kind = "决算" if final > budget else "预算"
     scope = "部门" if re.search(r"部门(预算|决算|名称|整体|收支)", text) else "单位"
     return scope + kind
+
+
+_COVER_YEAR_FIRST = re.compile(r"^(?:20\d{2})年度?(.{2,40}?)(?:部门|单位)?(?:综合)?(?:预算|决算)")
+
+
+def _unit_from_cover(first_lines: list[str]) -> str | None:
+    """A cover title broken over lines: 2018年度江苏省高级 / 人民法院预算公开."""
+    for k in range(1, min(len(first_lines), 5) + 1):
+        joined = "".join(first_lines[:k]).replace(" ", "")
+        m = _COVER_YEAR_FIRST.match(joined)
+        if m and _ORG_SUFFIX.search(m.group(1)):
+            return m.group(1)
+    return None
 
 
 def _unit_from_title_page(first_lines: list[str]) -> str | None:
