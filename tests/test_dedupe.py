@@ -48,3 +48,77 @@ def test_mark_duplicates():
     s = [DocSummary("a", frozenset({"x"})), DocSummary("b", frozenset({"x"})), DocSummary("a", frozenset({"x"})),
          DocSummary("c", frozenset()), DocSummary("d", frozenset())]
     assert mark_duplicates(s) == [None, "a", "a", None, None]
+
+
+# ----------------------------------------------------------------------------- OCR copies
+
+
+def test_implausible_counts_marks_between_ideographs_and_unpaired_brackets():
+    from extract.stages.dedupe import implausible
+
+    assert implausible("经费标准,按月足额。") == 0
+    assert implausible("经费标准.按月足额") == 1  # "." between ideographs: not a decimal point
+    assert implausible("补助22.52万元") == 0  # a decimal point between digits is fine
+    assert implausible("印发《标准》的通知") == 0
+    assert implausible("印发(标准》的通知") == 2  # ( closed by 》: both marks unpaired
+
+
+def test_merge_ocr_texts_takes_chinese_plausible_punctuation_from_either_copy():
+    from extract.stages.dedupe import merge_ocr_texts
+
+    a = "保障水电费.取暖费、按照山西省(标准》的通知要求"
+    b = "保障水电费、取暖费 按照山西省《标准》的通知要求"
+    # a has the higher confidence, but its "." and "(" are implausible; b's space is
+    assert merge_ocr_texts(a, b, 0.95, 0.90) == "保障水电费、取暖费、按照山西省《标准》的通知要求"
+
+
+def test_merge_ocr_texts_keeps_a_span_one_copy_dropped_and_uses_the_document():
+    from extract.stages.dedupe import DocContext, merge_ocr_texts
+
+    assert merge_ocr_texts("发放援疆干警生活补助", "发放援干警生活补助。", 0.9, 0.95) == "发放援疆干警生活补助。"
+    ctx = DocContext()
+    ctx.add("警戒执勤护卫组织")
+    ctx.add("押解戒毒学员,警戒护卫")
+    # 繁 for 警: the higher-confidence copy is wrong, the document spells 警戒
+    assert merge_ocr_texts("负责繁戒执勤工作", "负责警戒执勤工作", 0.95, 0.9, ctx) == "负责警戒执勤工作"
+    assert merge_ocr_texts("完全不同的一段文字内容", "另外一个项目名称", 0.9, 0.9) is None  # no alignment
+
+
+def test_choose_prefers_the_document_majority_for_a_ref_before_confidence():
+    from extract.stages.dedupe import DocContext
+
+    ctx = DocContext()
+    for text in ("根据晋财政法【2013】122号,保障", "要求(晋财政法【2013】122号)未进行保障的",
+                 "根据晋财政法【2019】122号,强制人员"):
+        ctx.add(text)
+    hi, lo = _copy(method="ocr", conf=0.95), _copy(method="ocr", conf=0.90)
+    value, reason = choose(["根据晋财政法【2019】122号,强制人员生活教育费", "根据晋财政法【2013】122号.强制人员生活教育费"],
+                           [hi, lo], context=ctx)
+    # the year comes from the document; the "." from the other copy loses to ","
+    assert (value, reason) == ("根据晋财政法【2013】122号,强制人员生活教育费", "agrees_with_document")
+    value, reason = choose(["保障水电费.取暖费", "保障水电费、取暖费"], [hi, lo], context=ctx)
+    assert (value, reason) == ("保障水电费、取暖费", "merged_ocr")
+    # without the document nothing changes: confidence decides as before
+    assert choose(["保障水电费.取暖费", "保障水电费、取暖费"], [hi, lo]) == ("保障水电费.取暖费", "higher_confidence")
+
+
+def test_indicators_carry_the_merged_name_and_snap_level_names():
+    ind = [IndicatorRow("年度", "产出指标", "数擊指标", "护卫协繁满意度", "≥95%", "≥", 95.0, "%")]
+    ind2 = [IndicatorRow("年度", "产出指标", "数量指标", "护卫协警满意度", "≥95%", "≥", 95.0, "%")]
+    ctx_text = "护卫协警人员,警戒护卫"
+    c1 = _copy("援干部工作经费", method="ocr", conf=0.95, indicators=ind, overview=ctx_text)
+    c2 = _copy("援疆干部工作经费", method="ocr", conf=0.90, indicators=ind2, pages=[30])
+    m = merge_copies("d", [c1, c2])
+    (p,) = m.projects
+    assert p["project_name"] == "援疆干部工作经费"
+    (row,) = m.indicators
+    assert (row["project_name"], row["level2"], row["level3"]) == ("援疆干部工作经费", "数量指标", "护卫协警满意度")
+
+
+def test_merge_ocr_texts_aligns_a_short_name_with_one_slip():
+    from extract.stages.dedupe import DocContext, merge_ocr_texts
+
+    ctx = DocContext()
+    ctx.add("维护社会治安稳定")
+    assert merge_ocr_texts("社会治按", "社会治安", 0.95, 0.9, ctx) == "社会治安"
+    assert merge_ocr_texts("社会", "社区", 0.95, 0.9, ctx) is None  # too short to align

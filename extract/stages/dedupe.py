@@ -8,25 +8,44 @@ so every field is merged by vote and every disagreement is kept for review.
 Merge rule for one field, in order (the first that decides wins):
 1. with three or more copies, the majority value;
 2. a text-layer copy over an OCR copy;
-3. the copy with the higher OCR confidence;
-4. the value agreeing with the rest of the document (``known`` amounts, e.g. the
-   project expenditure table converted from 万元 to 元);
-5. the longer value when the other is a prefix of it (a truncated cell);
-6. otherwise the first copy — still a conflict, with reason ``tie``.
+3. the value agreeing with the rest of the document: an amount equal to the
+   ``known`` one (the project expenditure table converted from 万元 to 元), or a
+   text whose 文号 read as the document reads them elsewhere (晋财政法【2019】122号
+   loses to 【2013】 when the document's other citations of 晋财政法…122号 say 2013);
+4. two OCR copies of one text that align: merged span by span
+   (:func:`merge_ocr_texts`, reason ``merged_ocr``);
+5. the copy with the higher OCR confidence;
+6. the longer value when the other is a prefix of it (a truncated cell);
+7. otherwise the first copy — still a conflict, with reason ``tie``.
 A value missing (None/blank) in one copy is filled from another without conflict.
+
+Why the document comes before confidence: a copy's confidence is the mean over
+every cell of the form, so it says next to nothing about the four digits of one
+year inside one cell, while the same 文号 cited correctly elsewhere in the document
+is direct evidence about exactly those digits. For the same reason two OCR copies
+of a prose cell are merged where they differ rather than one copy taken whole:
+each copy misreads different characters, and the copy-wide confidence cannot tell
+which copy is right at a given position; the evidence used there (punctuation a
+Chinese sentence can carry, the characters around the span as the rest of the
+document spells them) is local. Copy confidence decides only what nothing else does.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
+import re
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
+from extract.stages.docrefs import find_refs
 from extract.stages.form_layouts import TEXT_FIELDS, FormCopy, IndicatorRow
+from extract.stages.form_values import LEVEL1_WORDS, LEVEL2_WORDS
 
 #: Two names at least this similar (rapidfuzz ratio, 0-100) are the same project.
 NAME_SIMILARITY = 90.0
@@ -46,7 +65,45 @@ def group_copies(copies: Sequence[FormCopy]) -> list[list[FormCopy]]:
     return groups
 
 
-def choose(values: Sequence[Any], copies: Sequence[FormCopy], known: float | None = None) -> tuple[Any, str]:
+@dataclass
+class DocContext:
+    """What the rest of one document says, for breaking ties between copies.
+
+    ``years``: (issuer, number) of a 文号 → Counter of the years it is cited with,
+    over every text field of every form copy; ``bigrams``: how often each pair of
+    adjacent characters occurs in those texts.
+    """
+
+    years: dict[tuple[str, int], Counter] = field(default_factory=lambda: defaultdict(Counter))
+    bigrams: Counter = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, copies: Sequence[FormCopy]) -> DocContext:
+        ctx = cls()
+        for c in copies:
+            for f in TEXT_FIELDS:
+                v = getattr(c, f)
+                if isinstance(v, str) and v:
+                    ctx.add(v)
+        return ctx
+
+    def add(self, text: str) -> None:
+        for ref in find_refs(text):
+            self.years[(ref.issuer, ref.number)][ref.year] += 1
+        self.bigrams.update(text[i:i + 2] for i in range(len(text) - 1))
+
+    def ref_support(self, text: str) -> int:
+        """How many of the document's citations agree with the years of ``text``'s 文号."""
+        return sum(self.years.get((r.issuer, r.number), Counter())[r.year] for r in find_refs(text))
+
+    def span_support(self, left: str, span: str, right: str) -> int:
+        """Occurrences in the document of the character pairs ``span`` makes with its context."""
+        s = left[-1:] + span + right[:1]
+        return sum(self.bigrams[s[i:i + 2]] for i in range(len(s) - 1))
+
+
+def choose(values: Sequence[Any], copies: Sequence[FormCopy], known: float | None = None,
+           context: DocContext | None = None) -> tuple[Any, str]:
     """Pick one of disagreeing ``values`` (one per copy); returns (value, reason)."""
     present = [(v, c) for v, c in zip(values, copies) if v not in (None, "", [])]
     if not present:
@@ -61,17 +118,112 @@ def choose(values: Sequence[Any], copies: Sequence[FormCopy], known: float | Non
     methods = {c.method for _, c in present}
     if methods == {"text", "ocr"}:
         return next(v for v, c in present if c.method == "text"), "text_over_ocr"
-    confs = sorted({round(c.confidence, 3) for _, c in present}, reverse=True)
-    if len(confs) > 1:
-        return next(v for v, c in present if round(c.confidence, 3) == confs[0]), "higher_confidence"
     if known is not None:
         for v, _ in present:
             if isinstance(v, (int, float)) and abs(v - known) < 0.5:
                 return v, "agrees_with_document"
+    if context is not None and all(isinstance(v, str) for v, _ in present):
+        support = [context.ref_support(v) for v, _ in present]
+        if max(support) > 0 and support.count(max(support)) == 1:
+            # a 文号 whose reading the rest of the document confirms; the other spans still merge
+            best = present[support.index(max(support))][0]
+            others = [v for v, _ in present if v != best]
+            if len(present) == 2 and methods == {"ocr"} and _refs(others[0]) != _refs(best):
+                merged = merge_ocr_texts(best, others[0], 1.0, 0.0, context, keep_refs=True)
+                return merged, "agrees_with_document"
+            return best, "agrees_with_document"
+        if len(present) == 2 and methods == {"ocr"}:
+            (a, ca), (b, cb) = present
+            merged = merge_ocr_texts(a, b, ca.confidence, cb.confidence, context)
+            if merged is not None:
+                return merged, "merged_ocr"
+    confs = sorted({round(c.confidence, 3) for _, c in present}, reverse=True)
+    if len(confs) > 1:
+        return next(v for v, c in present if round(c.confidence, 3) == confs[0]), "higher_confidence"
     longest = max(present, key=lambda p: len(_key(p[0])))
     if all(_key(longest[0]).startswith(_key(v)) for v, _ in present):
         return longest[0], "longer_truncated"
     return present[0][0], "tie"
+
+
+def _refs(text: str) -> list[str]:
+    return [r.canonical for r in find_refs(text)]
+
+
+#: Two OCR readings of one cell are merged only when they mostly agree.
+MERGE_MIN_RATIO = 0.8
+_CJK = "\u4e00-\u9fff"
+#: Marks that cannot sit between two ideographs in Chinese prose: a decimal point,
+#: a middle dot, quotes and a space are OCR readings of ，、。 or of a speck.
+_BAD_BETWEEN = re.compile(rf"(?<=[{_CJK}])[.·'`‘’ ](?=[{_CJK}])")
+_PAIRS = {"《": "》", "(": ")", "（": "）", "【": "】", "[": "]", "“": "”", "〔": "〕"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+
+
+def implausible(text: str) -> int:
+    """Count of punctuation a Chinese text cannot carry as printed.
+
+    A "." between two ideographs (not a decimal point: no digit on either side)
+    and the like; and every bracket that does not pair up (《…) read for 《…》).
+    """
+    bad = len(_BAD_BETWEEN.findall(text))
+    stack: list[str] = []
+    for ch in text:
+        if ch in _PAIRS:
+            stack.append(ch)
+        elif ch in _CLOSERS:
+            if stack and stack[-1] == _CLOSERS[ch]:
+                stack.pop()
+            else:
+                bad += 1
+    return bad + len(stack)
+
+
+def merge_ocr_texts(a: str, b: str, conf_a: float, conf_b: float, context: DocContext | None = None,
+                    keep_refs: bool = False) -> str | None:
+    """Two OCR readings of the same text → one, span by span; None when they don't align.
+
+    Where the readings differ (difflib opcodes), each span is decided by, in order:
+    1. punctuation: the side that leaves the text with fewer :func:`implausible`
+       marks (，read as . between ideographs; 《 read as ( with 》 closing it);
+    2. the document: the side whose characters, with their neighbours, occur more
+       often in the document's other texts (干警 over 干繁);
+    3. a span one side lacks entirely is kept (OCR drops faint glyphs and a final
+       。 far more often than it invents them);
+    4. the reading of the copy with the higher confidence.
+    With ``keep_refs`` the 文号 of ``a`` (already chosen by the document) are kept.
+    """
+    sm = SequenceMatcher(None, a, b, autojunk=False)
+    ops = sm.get_opcodes()
+    changed = [op for op in ops if op[0] != "equal"]
+    one_slip = len(changed) == 1 and max(changed[0][2] - changed[0][1], changed[0][4] - changed[0][3]) == 1
+    if sm.ratio() < MERGE_MIN_RATIO and not (one_slip and min(len(a), len(b)) >= 3):
+        return None  # a short name with one misread character still aligns
+    first = a if conf_a >= conf_b else b
+    picks = ["a" if conf_a >= conf_b else "b"] * len(ops)
+
+    def build(choice: list[str]) -> str:
+        return "".join(a[i1:i2] if op == "equal" or side == "a" else b[j1:j2]
+                       for (op, i1, i2, j1, j2), side in zip(ops, choice))
+
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
+        if op == "equal":
+            continue
+        sa, sb = a[i1:i2], b[j1:j2]
+        left, right = a[max(0, i1 - 1):i1], a[i2:i2 + 1]
+        trial = {side: build(picks[:k] + [side] + picks[k + 1:]) for side in ("a", "b")}
+        bad = {side: implausible(t) for side, t in trial.items()}
+        if keep_refs and _refs(trial["a"]) != _refs(trial["b"]):
+            picks[k] = "a" if _refs(trial["a"]) == _refs(a) else "b"
+        elif bad["a"] != bad["b"]:
+            picks[k] = min(bad, key=bad.get)
+        elif context is not None and (ga := context.span_support(left, sa, right)) != \
+                (gb := context.span_support(left, sb, right)) and sa and sb:
+            picks[k] = "a" if ga > gb else "b"
+        elif not sa or not sb:
+            picks[k] = "a" if sa else "b"
+    merged = build(picks)
+    return merged if merged else first
 
 
 def _key(v: Any) -> str:
@@ -90,9 +242,10 @@ class Merged:
 def merge_copies(doc_id: str, copies: Sequence[FormCopy], known: Known = None) -> Merged:
     """De-duplicate a document's form copies into contract rows."""
     out = Merged([], [], [])
+    context = DocContext.of(copies)
     for group in group_copies(copies):
-        project, conflicts = _merge_group(doc_id, group, known)
-        inds, ind_conflict = _merge_indicators(doc_id, group)
+        project, conflicts = _merge_group(doc_id, group, known, context)
+        inds, ind_conflict = _merge_indicators(doc_id, group, project["project_name"] or group[0].project_name, context)
         if ind_conflict:
             conflicts.append(ind_conflict)
         project["conflicts"] = len(conflicts)
@@ -110,13 +263,15 @@ def _known_amount(known: Known, name: str, field: str) -> float | None:
     return known.get((name, field))
 
 
-def _merge_group(doc_id: str, group: list[FormCopy], known: Known) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _merge_group(doc_id: str, group: list[FormCopy], known: Known,
+                 context: DocContext | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     name = group[0].project_name
     row: dict[str, Any] = {"doc_id": doc_id}
     conflicts = []
     for f in TEXT_FIELDS:
         values = [getattr(c, f) for c in group]
-        value, reason = choose(values, group, _known_amount(known, name, f) if f.startswith("funds") else None)
+        value, reason = choose(values, group, _known_amount(known, name, f) if f.startswith("funds") else None,
+                               context)
         row[f] = value
         if reason not in ("agree", "empty"):
             variants = list(dict.fromkeys(v for v in values if v not in (None, "")))
@@ -140,8 +295,14 @@ def indicator_key(i: IndicatorRow) -> str:
     return "/".join((i.scope, i.level1, i.level2, i.level3, i.value_raw))
 
 
-def _merge_indicators(doc_id: str, group: list[FormCopy]) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
-    """Indicators of the chosen copy; one conflict row listing what differs per copy."""
+def _merge_indicators(doc_id: str, group: list[FormCopy], project_name: str | None = None,
+                      context: DocContext | None = None) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """Indicators of the chosen copy; one conflict row listing what differs per copy.
+
+    Rows carry the merged project name (the name the ``projects`` row has), and
+    when every copy is OCR'd and the copies have the same rows in the same order,
+    each row's names are merged between the copies (:func:`merge_indicator_rows`).
+    """
     keys = [[indicator_key(i) for i in c.indicators] for c in group]
     common = set(keys[0]).intersection(*map(set, keys[1:])) if len(group) > 1 else set(keys[0])
     diffs = [sorted(k for k in ks if k not in common) for ks in keys]
@@ -154,12 +315,58 @@ def _merge_indicators(doc_id: str, group: list[FormCopy]) -> tuple[list[dict[str
     if reason == "tie" and _superset(diffs, best):
         reason = "longer_truncated"
     chosen = group[best]
-    rows = [{"doc_id": doc_id, "project_name": group[0].project_name, "scope": i.scope, "level1": i.level1,
+    indicators = [snap_levels(i) for i in chosen.indicators]
+    if reason != "agree" and all(c.method == "ocr" for c in group):
+        indicators = merge_indicator_rows(group, best, context)
+    name = project_name or group[0].project_name
+    rows = [{"doc_id": doc_id, "project_name": name, "scope": i.scope, "level1": i.level1,
              "level2": i.level2, "level3": i.level3, "value_raw": i.value_raw, "op": i.op,
-             "value": i.value, "value_unit": i.value_unit} for i in chosen.indicators]
+             "value": i.value, "value_unit": i.value_unit} for i in indicators]
     if reason == "agree":
         return rows, None
-    return rows, conflict_row(doc_id, "project", group[0].project_name, "indicators", diffs, value, reason)
+    return rows, conflict_row(doc_id, "project", name, "indicators", diffs, value, reason)
+
+
+def snap_levels(row: IndicatorRow) -> IndicatorRow:
+    """一级/二级 indicator names are a closed list: one misread character (数擊指标) is put right.
+
+    Only a name of the same length one substitution away from exactly one listed
+    name is changed, so nothing outside the list is ever forced onto it.
+    """
+    def snap(text: str, words: Sequence[str]) -> str:
+        if text in words:
+            return text
+        near = [w for w in words if len(w) == len(text) and Levenshtein.distance(w, text) == 1]
+        return near[0] if len(near) == 1 else text
+
+    level1, level2 = snap(row.level1, LEVEL1_WORDS), snap(row.level2, LEVEL2_WORDS)
+    if (level1, level2) == (row.level1, row.level2):
+        return row
+    return IndicatorRow(row.scope, level1, level2, row.level3, row.value_raw, row.op, row.value, row.value_unit)
+
+
+def merge_indicator_rows(group: list[FormCopy], best: int, context: DocContext | None) -> list[IndicatorRow]:
+    """The chosen copy's rows with 三级 names merged against the other OCR copy, row by row.
+
+    Rows are paired only when both copies list the same scopes and 一级 names in
+    the same order; otherwise the chosen copy's rows are returned as read. The
+    value (value_raw, op, value, unit) stays the chosen copy's: it is parsed.
+    """
+    rows = [snap_levels(i) for i in group[best].indicators]
+    if len(group) != 2:
+        return rows
+    other = [snap_levels(i) for i in group[1 - best].indicators]
+    if [(r.scope, r.level1) for r in rows] != [(r.scope, r.level1) for r in other]:
+        return rows
+    ca, cb = group[best].confidence, group[1 - best].confidence
+    out = []
+    for r, o in zip(rows, other):
+        level2 = r.level2 if r.level2 in LEVEL2_WORDS or o.level2 not in LEVEL2_WORDS else o.level2
+        level3 = r.level3
+        if r.level3 != o.level3 and r.level3 and o.level3:
+            level3 = merge_ocr_texts(r.level3, o.level3, ca, cb, context) or r.level3
+        out.append(IndicatorRow(r.scope, r.level1, level2, level3, r.value_raw, r.op, r.value, r.value_unit))
+    return out
 
 
 def _superset(diffs: list[list[str]], best: int) -> bool:
