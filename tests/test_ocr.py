@@ -240,3 +240,15 @@ def test_real_scan_33_page_1(rapid) -> None:
     assert "一、项目基本情况" in texts
     assert any("智能网联汽车城市开放测试道路33个路口智能" in t for t in texts)
     assert min(w.conf for w in page.words if "专项资金" in w.text) > 0.9
+
+
+def test_rapid_squeeze_narrows_crops_only_horizontally():
+    pytest.importorskip("rapidocr")
+    from extract.ocr.rapid import REC_SQUEEZE, squeeze
+
+    crop = np.full((40, 300), 255, np.uint8)
+    crop[10:30, 20:280] = 0
+    out = squeeze(crop, REC_SQUEEZE)
+    assert out.shape == (40, round(300 * REC_SQUEEZE)) and out.dtype == np.uint8
+    assert squeeze(crop, 1.0) is crop
+    assert squeeze(np.zeros((10, 3), np.uint8), 0.5).shape == (10, 4)  # never narrower than 4 px

@@ -44,6 +44,13 @@ REC_BATCH = 6
 #: Narrowest input width of the recogniser (height 48). rapidocr pads every crop
 #: to 320 px; a table cell ("0.00") is ~100 px, so 96 cuts recognition time ~40%.
 REC_MIN_WIDTH = 96
+#: Crops are narrowed to this share of their width before recognition. The
+#: recogniser's cost is linear in input width (conv backbone, ~0.1 ms per column
+#: at height 48, one thread) and PP-OCR is trained on lines squeezed to a fixed
+#: width, so it reads narrowed glyphs as well: on scanned sample pages
+#: 8,12,17,27 against the born-digital twin, 493/508 cells exact at 1.0, 495 at
+#: 0.7, 492 at 0.6, with recognition time down 25% / 30%.
+REC_SQUEEZE = 0.7
 #: Lines read with less confidence than this are dropped (rapidocr's own default).
 MIN_LINE_SCORE = 0.5
 
@@ -73,12 +80,13 @@ class RapidEngine:
 
     name = "rapidocr"
 
-    def __init__(self, threads: int = 1, det_max_side: int = DET_MAX_SIDE) -> None:
+    def __init__(self, threads: int = 1, det_max_side: int = DET_MAX_SIDE, squeeze: float = REC_SQUEEZE) -> None:
         missing = [p.name for p in (DET_MODEL, REC_MODEL) if not p.is_file()]
         if missing:
             raise DependencyError(f"rapidocr wheel lacks its bundled models {missing} in {MODEL_DIR}; "
                                   "reinstall rapidocr 3.x (models are never downloaded at run time)")
         self.det_max_side = det_max_side
+        self.squeeze = squeeze
         self._ocr = RapidOCR(params=pinned_params(threads))
         self._det = self._ocr._load_det_model()
         self._rec = self._ocr._load_rec_model()
@@ -111,10 +119,18 @@ class RapidEngine:
         results: list[CropResult] = [("", 0.0)] * len(crops)
         if not idx:
             return results
-        out = self._rec(TextRecInput(img=[_bgr(crops[i]) for i in idx]))
+        out = self._rec(TextRecInput(img=[_bgr(squeeze(crops[i], self.squeeze)) for i in idx]))
         for i, text, score in zip(idx, out.txts or (), out.scores):
             results[i] = (str(text), float(score))
         return results
+
+
+def squeeze(crop: np.ndarray, factor: float) -> np.ndarray:
+    """``crop`` narrowed to ``factor`` of its width (area interpolation keeps thin strokes)."""
+    if factor >= 1.0:
+        return crop
+    w = max(4, round(crop.shape[1] * factor))
+    return cv2.resize(crop, (w, crop.shape[0]), interpolation=cv2.INTER_AREA)
 
 
 def _bgr(grey: np.ndarray) -> np.ndarray:
