@@ -19,6 +19,8 @@ _CODE_IN_NAME = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?\s*[-－—]?
 _CODE_HEADER = re.compile(r"编码|代码|编号")
 _LABEL_HEADER = re.compile(r"名称|^项目$|/项目$|科目$|单位名称|^单位$|内容|说明|用途|类型|方式|品目")
 _PART = {"类": 0, "款": 1, "项": 2}
+#: Headers of the columns that name a row (as opposed to describing it: 采购时间, 规格型号 …).
+_NAME_HEADER = re.compile(r"名称|项目|科目|单位|年度|^类别|^收入$|^支出$")
 INHERITED = "\u0000"  # tables.py marks text inherited from a vertically merged label
 
 
@@ -36,8 +38,12 @@ def column_roles(table: TableBlock) -> list[str]:
             roles.append("empty")  # a blank column starts no panel and yields no lines
         elif re.search(r"行次|栏次|序号", path):
             roles.append("row_number")  # printed line numbers, not amounts
-        elif leaf in _PART and values and _share(values, lambda v: re.fullmatch(r"\d{2,3}", v)) >= 0.8:
+        elif leaf in _PART and values and _share(values, lambda v: re.fullmatch(r"\d{1,3}", v)) >= 0.8:
+            # 类/款/项 under 科目编码 / 功能分类 is the row's code; under 经济科目 it is a second
+            # classification of the same row (Xi'an's procurement table prints both).
             roles.append("code_part")
+        elif re.search(r"(单位|项目|预算单位)(编码|代码)|^编码$", path.split("/")[-1] if path else ""):
+            roles.append("id")  # a unit or project number, not a 科目编码
         elif _CODE_HEADER.search(path) or (values and _share(values, _CODE.match) >= 0.6 and not _money_header(path)):
             roles.append("code")
         elif _LABEL_HEADER.search(path) and not _money_header(path):
@@ -46,6 +52,22 @@ def column_roles(table: TableBlock) -> list[str]:
             roles.append("amount")
         else:
             roles.append("label")
+    return _first_code_group(roles, table.columns)
+
+
+def _first_code_group(roles: list[str], columns: list[str]) -> list[str]:
+    """Only the first 类/款/项 group is the row's code; a later group under another
+    header (部门经济科目 / 政府经济科目 in Xi'an's procurement table) is a second
+    classification of the same row, kept out of ``code``."""
+    first_parent = None
+    for c, role in enumerate(roles):
+        if role != "code_part":
+            continue
+        parent = columns[c].rsplit("/", 1)[0] if "/" in columns[c] else ""
+        if first_parent is None:
+            first_parent = parent
+        elif parent != first_parent:
+            roles[c] = "id"
     return roles
 
 
@@ -64,12 +86,12 @@ def table_lines(table: TableBlock, doc_id: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for side in dict.fromkeys(sides):
         side_cols = [c for c in range(len(table.columns)) if sides[c] == side]
-        for cols in panels(side_cols, roles):
+        for cols in panels(side_cols, roles, table.columns):
             out.extend(_panel_lines(table, doc_id, side, cols, roles))
     return out
 
 
-def panels(cols: list[int], roles: list[str]) -> list[list[int]]:
+def panels(cols: list[int], roles: list[str], headers: list[str] | None = None) -> list[list[int]]:
     """Split columns into panels printed side by side (代码 | 名称 | 金额 | 代码 | 名称 | 金额).
 
     A label or code column that follows an amount column starts a new panel,
@@ -77,7 +99,9 @@ def panels(cols: list[int], roles: list[str]) -> list[list[int]]:
     """
     out: list[list[int]] = []
     for c in cols:
-        starts = roles[c] in ("code", "code_part", "label") and out and any(roles[k] == "amount" for k in out[-1])
+        names_rows = roles[c] in ("code", "code_part") or (roles[c] == "label" and headers is not None
+                                                           and bool(_NAME_HEADER.search(headers[c])))
+        starts = names_rows and out and any(roles[k] == "amount" for k in out[-1])
         if not out or starts:
             out.append([])
         out[-1].append(c)
@@ -119,17 +143,25 @@ def row_identity(row: list[str], cols: list[int], roles: list[str],
     code = None
     parts: list[str] = []
     label_fallback: list[str] = []
+    code_cols = _preferred_labels([c for c in cols if roles[c] == "code"], headers)
     for c in cols:
         text = compact(_clean(row[c])) if c < len(row) else ""
         if roles[c] == "code" and text:
-            code = text if text.isdigit() else None
-            if code is None and not re.search(r"\d", text):
+            if c in code_cols and text.isdigit():
+                code = code or text
+            elif not re.search(r"\d", text):
                 label_fallback.append(text)  # 合计 printed in the 科目编码 column
         elif roles[c] == "code_part" and text:
             parts.append(text if not parts else text.zfill(2))  # 款/项 printed as "2" mean "02"
     if code is None and parts:
         code = "".join(parts)
-    label_cols = _preferred_labels([c for c in cols if roles[c] == "label"], headers)
+    all_labels = [c for c in cols if roles[c] == "label"]
+    label_cols = _preferred_labels(all_labels, headers)
+    if not any(c < len(row) and row[c].strip() for c in label_cols):
+        label_cols = all_labels  # 合计 printed under the other classification's name column
+    named = _name_columns(label_cols, headers)
+    if any(c < len(row) and row[c].strip() for c in named):
+        label_cols = named
     own = [(c, _clean(row[c])) for c in label_cols if c < len(row) and row[c].strip() and not row[c].startswith(INHERITED)]
     group = [(c, _clean(row[c])) for c in label_cols if c < len(row) and row[c].startswith(INHERITED) and _clean(row[c])]
     name = own[-1][1] if own else (group[-1][1] if group else (label_fallback[0] if label_fallback else None))
@@ -144,14 +176,21 @@ def row_identity(row: list[str], cols: list[int], roles: list[str],
     return code, name
 
 
+def _name_columns(label_cols: list[int], headers: list[str]) -> list[int]:
+    """The label columns that name the row (名称 / 项目 / 科目 / 单位 / 年度), when the
+    table also has descriptive text columns (采购时间, 规格型号, 采购组织形式 …)."""
+    named = [c for c in label_cols if _NAME_HEADER.search(headers[c])]
+    return named or label_cols
+
+
 def _top(path: str) -> str:
     return path.split("/")[0]
 
 
 def _preferred_labels(label_cols: list[int], headers: list[str]) -> list[int]:
-    """Of 政府/部门 economic-classification label pairs, the 部门 (finer) column only."""
-    dept = [c for c in label_cols if "部门" in headers[c]]
-    gov = [c for c in label_cols if "政府" in headers[c]]
+    """Of 政府/部门 economic-classification column pairs, the 部门 (finer) column only."""
+    dept = [c for c in label_cols if "部门" in headers[c] and "经济" in headers[c]]
+    gov = [c for c in label_cols if "政府" in headers[c] and "经济" in headers[c]]
     if dept and gov:
         return [c for c in label_cols if c not in gov]
     return label_cols

@@ -109,14 +109,14 @@ def document_metadata(first_lines: list[str], all_lines: list[str]) -> tuple[str
     for line in first_lines:
         t = _TITLE_UNIT.match(line.replace(" ", ""))
         if t:
-            unit_name = unit_name or t.group(1).strip("（(")
+            name = re.sub(r"^第[一二三四五六七八九十]+部分", "", t.group(1).strip("（(")).strip()
+            if _ORG_SUFFIX.search(name):
+                unit_name = unit_name or name
             year = year or int(t.group(2))
     if unit_counts:
         unit_name = unit_counts.most_common(1)[0][0]
     elif unit_name is None:
         unit_name = _unit_from_cover(first_lines) or _unit_from_title_page(first_lines)
-    if unit_name:
-        unit_name = re.sub(r"^第[一二三四五六七八九十]+部分", "", unit_name).strip() or None
     if year is None:
         every = Counter(int(y) for line in all_lines for y, _ in _YEAR.findall(line) if 2000 <= int(y) <= 2100)
         year = every.most_common(1)[0][0] if every else None

@@ -14,21 +14,23 @@ from extract.stages.normalise import chinese_numeral, compact
 
 #: (key, pattern that must match, pattern that must not match); glosses in comments.
 TITLE_RULES: list[tuple[str, str, str | None]] = [
+    ("procurement", r"政府采购", None),
     ("other", r"绩效|采购需求|资产|名词解释|目录", None),  # forms, asset tables, glossary
     ("three_public", r"三公", None),  # 因公出国(境)费、公务用车、公务接待 "three public" costs
     ("operating_expenses", r"机关运行经费|运行经费", None),  # running costs of the organ
-    ("procurement", r"政府采购", None),
     ("fiscal_grant_total", r"财政拨款.*收.*支.*总", None),  # 财政拨款收支总表
-    ("income_expenditure_total", r"收.{0,4}支.*(总表|总体情况|总况|总计表)|收支(预算|决算)?表$", r"财政拨款"),
+    ("income_expenditure_total", r"收.{0,4}支.*(总表|总体情况|总况|总计表)|收支(预算|决算)?表$",
+     r"财政拨款|政府性基金|国有资本"),
     ("state_capital", r"国有资本经营", None),
     ("gov_fund_income", r"政府性基金.*收入", r"支出"),
-    ("gov_fund_expenditure", r"政府性基金", None),
-    ("other", r"(?<!一般公共预算)财政拨款(基本)?支出(预算|决算)?表", None),  # grant spending (一般公共预算 + 基金): no contract key
+    ("gov_fund_expenditure", r"政府性基金", None),  # 政府性基金收支总表 too: the fund's own table
+    ("project_expenditure_carryover", r"项目支出.*上年结转|结转.*(项目|资金)支出", None),
+    ("other", r"(?<!一般公共预算)财政拨款(基本)?支出(预算|决算)?表", None),  # grants incl. 基金: no key
     ("other", r"经济分类", r"基本支出"),  # all spending by economic class: not the basic-only table
+    ("other", r"基本支出.*功能分类", None),  # basic spending by function: the contract's is by economic class
     ("general_budget_basic_expenditure", r"一般公共预算.*基本支出", None),
     ("general_budget_expenditure", r"一般公共预算.*支出", None),
-    ("project_expenditure_carryover", r"项目支出.*上年结转", None),
-    ("project_expenditure", r"项目支出.*(表|明细)(\(.*\))?$", None),
+    ("project_expenditure", r"项目支出.*(表|明细)(\(.*\))?$|专项(业务)?(经费|资金).*支出", None),
     ("other", r"^(部门|单位)?(预算)?基本支出", None),  # basic spending of all fund sources
     ("income_total", r"收入(预算|决算)?(总表|表|总体情况表|情况表)", r"支出"),
     ("expenditure_total", r"支出(预算|决算)?(总表|表|总体情况表|情况表)", r"基本支出.*经济|项目支出"),

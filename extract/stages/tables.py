@@ -27,6 +27,8 @@ from extract.stages.table_keys import looks_like_title, split_table_no, table_ke
 
 _UNIT = re.compile(r"(?:金额|计量)?单位[:：]\s*(万元|千元|亿元|元)")
 _NO_DATA = re.compile(r"本表无数据|无数据|此表为空|本表为空|为空表|空表|无此项|不涉及|没有.{0,30}(收入|支出|经费|预算|资金|项目)")
+_LABEL_ONLY = re.compile(r"(预算公开表|公开表|附表|表)[0-9一二三四五六七八九十]+(-\d+)?")
+_RUNNING_HEADER = re.compile(r"^表\d+[-—－]")  # 表11-财拨结转支出表: a short name printed as page header
 _CONTINUED = re.compile(r"续表|[(（]续[)）]")
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _CODE_IN_NAME = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?\s*(\D.*)$")
@@ -67,11 +69,14 @@ def grid_context(page: Page, index: int) -> GridContext:
     lower = grids[index + 1].top if index + 1 < len(grids) else page.height
     above = [line_text(l) for l in group_lines([w for w in free if upper <= w.yc < grid.top])]
     below = [line_text(l) for l in group_lines([w for w in free if grid.bottom < w.yc <= lower])]
-    for text in above[-6:]:
+    above = join_wrapped_lines(above[-6:])
+    for text in above:
         m = _UNIT.search(compact(text))
         if m:
             ctx.unit = m.group(1)
-    titles = [t for t in above[-6:] if looks_like_title(t)]
+    if ctx.unit is None and above and compact(above[-1]).endswith(("单位:万", "单位：万")):
+        ctx.unit = _claim_wrapped_yuan(grid, page)
+    titles = [t for t in above if looks_like_title(t)]
     if titles:
         ctx.title = normalise_text(titles[-1])
         ctx.table_no, _ = split_table_no(ctx.title)
@@ -81,6 +86,35 @@ def grid_context(page: Page, index: int) -> GridContext:
     ctx.continued = any(_CONTINUED.search(compact(t)) for t in above[-3:])
     ctx.no_data_note = any(_NO_DATA.search(compact(t)) for t in below[:3])
     return ctx
+
+
+def join_wrapped_lines(lines: list[str]) -> list[str]:
+    """Rejoin a title or unit broken over two lines (…支出预 / 算表; 单位：万 / 元).
+
+    A line that ends mid-word is followed by a short tail (至多 4 characters) that
+    completes it: 表, 算表, 元 …; the tail alone would match nothing.
+    """
+    out: list[str] = []
+    for text in lines:
+        tail = compact(text)
+        if out and len(tail) <= 4 and (tail.endswith("表") or tail in ("元", "万元")) \
+                and not compact(out[-1]).endswith("表"):
+            out[-1] = out[-1] + tail
+        else:
+            out.append(text)
+    return out
+
+
+def _claim_wrapped_yuan(grid: Grid, page: Page) -> str | None:
+    """单位：万 / 元 wrapped so that 元 falls inside the grid's first header cell
+    (Xi'an 表12 printed 元预算金额): take the 元 back for the unit."""
+    for w in page.words:
+        if w.text == "元" and grid.top - 8 <= w.yc <= grid.top + 15 and grid.x0 <= w.xc <= grid.x1:
+            for cell in grid.cells:
+                if cell.row == 0 and cell.x0 <= w.xc <= cell.x1 and cell.text.startswith("元"):
+                    cell.text = cell.text[1:]
+            return "万元"
+    return None
 
 
 def _label_no(lines: list[str]) -> int | None:
@@ -98,7 +132,7 @@ def _in_grid_title(grid: Grid) -> tuple[str | None, str | None, int]:
     title = unit = None
     skip = 0
     matrix = grid.matrix()
-    for r in range(min(3, grid.n_rows)):
+    for r in range(min(5, grid.n_rows)):
         texts = [t for t in matrix[r] if t]
         joined = compact("".join(texts))
         spans_all = any(c.row == r and c.col_span >= grid.n_cols - 1 for c in grid.cells)
@@ -106,12 +140,14 @@ def _in_grid_title(grid: Grid) -> tuple[str | None, str | None, int]:
         if m and len(texts) <= 2:
             unit = m.group(1)
             skip = r + 1
-        elif spans_all and looks_like_title(joined):
+        elif (spans_all or len(texts) == 1) and looks_like_title(joined):
             title = normalise_text("".join(texts))
             skip = r + 1
+        elif not joined or _LABEL_ONLY.fullmatch(joined):
+            skip = r + 1  # a blank spacer row or a 表11 label row above an in-grid title
         else:
             break
-    return title, unit, skip
+    return (title, unit, skip) if title or unit else (None, None, 0)
 
 
 def stitch_grids(contexts: list[GridContext]) -> list[list[GridContext]]:
@@ -280,6 +316,8 @@ def group_to_table(group: list[GridContext], default_unit: str | None) -> TableB
     grid = first.grid
     in_title, in_unit, skip = _in_grid_title(grid)
     title = first.title or in_title
+    if in_title and first.title and _RUNNING_HEADER.match(compact(first.title)):
+        title = in_title  # the grid prints the full title; the line above is a running header
     if title is None:
         return None  # a ruled box that is not a titled table (a form, a text frame)
     key = table_key(title)
