@@ -90,13 +90,22 @@ def _block_children(doc_id: str, block: list[Row]) -> list[Row]:
 
 
 def _children(code: str, by_code: dict[str, Row]) -> list[str]:
-    """Next-level codes under ``code``; a 类 whose 款 are not printed takes its 项."""
+    """Codes whose nearest printed ancestor is ``code``.
+
+    Usually the next level (类 → 款 → 项); a 项 whose 款 is not printed counts
+    under its 类 (Xi'an prints 3010201 津贴补贴 under 301 with no 30102 row).
+    """
     if len(code) >= 7:
         return []
-    kids = [c for c in by_code if len(c) == len(code) + 2 and c.startswith(code)]
-    if not kids and len(code) == 3:
-        kids = [c for c in by_code if len(c) == 7 and c.startswith(code)]
-    return kids
+    return [c for c in by_code if len(c) > len(code) and c.startswith(code) and _parent(c, by_code) == code]
+
+
+def _parent(code: str, by_code: dict[str, Row]) -> str | None:
+    """The longest printed code that is a proper prefix of ``code`` at a level boundary."""
+    for cut in range(len(code) - 2, 2, -2):
+        if code[:cut] in by_code:
+            return code[:cut]
+    return None
 
 
 #: Tables listing the 支出经济分类; elsewhere 其他支出 is a function (类), not an economic class.
