@@ -43,8 +43,10 @@ def drop_colour_ink(image: np.ndarray) -> np.ndarray:
     """Grey image with saturated (red seal, coloured stamp) pixels turned white."""
     if image.ndim == 2:
         return image
-    rgb = image[..., :3]
-    spread = rgb.max(axis=2).astype(np.int16) - rgb.min(axis=2).astype(np.int16)
+    rgb = np.ascontiguousarray(image[..., :3])
+    r, g, b = cv2.split(rgb)
+    # cv2's per-pixel max/min: numpy's max(axis=2) over a page takes ~0.15 s each
+    spread = cv2.subtract(cv2.max(cv2.max(r, g), b), cv2.min(cv2.min(r, g), b))
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     grey[spread > SATURATION] = 255
     return grey

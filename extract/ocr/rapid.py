@@ -90,6 +90,7 @@ class RapidEngine:
         self._ocr = RapidOCR(params=pinned_params(threads))
         self._det = self._ocr._load_det_model()
         self._rec = self._ocr._load_rec_model()
+        self._rec.postprocess_op = _ArgmaxDecode(self._rec.postprocess_op)
 
     def recognise(self, image: np.ndarray) -> list[LineResult]:
         """Detect lines on a downscaled copy, then read full-resolution crops."""
@@ -123,6 +124,24 @@ class RapidEngine:
         for i, text, score in zip(idx, out.txts or (), out.scores):
             results[i] = (str(text), float(score))
         return results
+
+
+class _ArgmaxDecode:
+    """rapidocr's CTC decoding with one pass over the class axis instead of two.
+
+    rapidocr takes ``argmax`` and then ``max`` of the (batch, steps, 18710)
+    output, ~5% of recognition time; the max is read at the argmax instead.
+    The decoding itself (repeats merged, blanks dropped, mean score) is rapidocr's.
+    """
+
+    def __init__(self, op) -> None:
+        self.op = op
+
+    def __call__(self, preds: np.ndarray, return_word_box: bool = False, **kwargs):
+        idx = preds.argmax(axis=2)
+        prob = np.take_along_axis(preds, idx[..., None], axis=2)[..., 0]
+        return self.op.decode(idx, prob, return_word_box, kwargs.get("wh_ratio_list", (1.0,)),
+                              kwargs.get("max_wh_ratio", 1.0), remove_duplicate=True)
 
 
 def squeeze(crop: np.ndarray, factor: float) -> np.ndarray:
