@@ -64,16 +64,25 @@ def sides_balance(doc_id: str, key: str, income: list[Row], spend: list[Row]) ->
                     float(exp[c]["amount"]), 0, "支出总计 = 收入总计") for c in cols]
 
 
-def carryover_balance(doc_id: str, rows: list[Row], this_year: str, grand: str) -> list[Row]:
-    """总计 = 本年合计 + the rows between them (上年结转 / 年末结转和结余 …), per column."""
-    out: list[Row] = []
+def by_column(rows: list[Row]) -> list[list[Row]]:
+    """The rows of each column, in row order."""
     by_col: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
         by_col[r["column"]].append(r)
-    for col_rows in by_col.values():
-        col_rows.sort(key=lambda r: r["row_no"])
-        start = next((r for r in col_rows if compact_name(r["name"]).startswith(this_year)
-                      and re.search(r"合计|小计", compact_name(r["name"]))), None)
+    return [sorted(col_rows, key=lambda r: r["row_no"]) for col_rows in by_col.values()]
+
+
+def this_year_total(col_rows: list[Row], this_year: str) -> Row | None:
+    """The 本年收入合计 / 本年支出合计 (or 小计) row of a column."""
+    return next((r for r in col_rows if compact_name(r["name"]).startswith(this_year)
+                 and re.search(r"合计|小计", compact_name(r["name"]))), None)
+
+
+def carryover_balance(doc_id: str, rows: list[Row], this_year: str, grand: str) -> list[Row]:
+    """总计 = 本年合计 + the rows between them (上年结转 / 年末结转和结余 …), per column."""
+    out: list[Row] = []
+    for col_rows in by_column(rows):
+        start = this_year_total(col_rows, this_year)
         end = next((r for r in col_rows if compact_name(r["name"]) == grand), None)
         if start is None or end is None or end["row_no"] <= start["row_no"]:
             continue
@@ -109,13 +118,8 @@ def carryover_terms(between: list[Row], target: float, numbered_only: bool = Fal
 def numbered_sum(doc_id: str, rows: list[Row], this_year: str) -> list[Row]:
     """本年收入合计 / 本年支出合计 = Σ the 一、二、… rows printed above it, per column."""
     out: list[Row] = []
-    by_col: dict[str, list[Row]] = defaultdict(list)
-    for r in rows:
-        by_col[r["column"]].append(r)
-    for col_rows in by_col.values():
-        col_rows.sort(key=lambda r: r["row_no"])
-        total = next((r for r in col_rows if compact_name(r["name"]).startswith(this_year)
-                      and re.search(r"合计|小计", compact_name(r["name"]))), None)
+    for col_rows in by_column(rows):
+        total = this_year_total(col_rows, this_year)
         if total is None:
             continue
         tops = [r for r in col_rows if r["row_no"] < total["row_no"] and is_numbered_top(r["name"])]

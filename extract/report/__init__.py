@@ -95,10 +95,9 @@ def _group(rows: list[Row]) -> dict[str, list[Row]]:
 
 
 def _counts(checks: list[Row]) -> dict[str, int]:
-    c = {"pass": 0, "fail": 0, "skip": 0}
-    for row in checks:
-        c[row["status"]] = c.get(row["status"], 0) + 1
-    return c
+    from extract.checks import summarise
+
+    return summarise(checks)
 
 
 def document_section(doc: Row, rows: dict[str, list[Row]], pdf_path: Path, files: Path) -> str:
