@@ -162,11 +162,15 @@ def read_pages(doc: Document, pdf, options: Options) -> None:
         try:
             pdf_page = pdf[i]
             page = read.read_page(pdf_page, page_no)
+            regions: list = []  # images on a text page read by OCR (a table pasted as a picture)
             if needs_ocr(page, options):
                 page = ocr_page(doc, pdf_page, page, options)
+            elif options.ocr != "never" and page.kind == PageKind.TEXT and page.facts.image_cover > 0:
+                regions = ocr_regions(pdf_page, page, options)
             page.grids = grid.find_grids(page)
             for g in page.grids:
-                g.method = page.method  # budget_tables.method: text or ocr
+                # budget_tables.method: text or ocr
+                g.method = "ocr" if regions and in_regions((g.x0, g.top, g.x1, g.bottom), regions) else page.method
             pdf_page.close()
         except ExtractError as exc:
             doc.add_issue(Issue("read", "page", str(exc), page_no))
@@ -179,6 +183,21 @@ def read_pages(doc: Document, pdf, options: Options) -> None:
         finally:
             doc.timings["read"] = doc.timings.get("read", 0.0) + time.perf_counter() - t0
         doc.pages.append(page)
+
+
+def ocr_regions(pdf_page, page, options: Options) -> list:
+    """OCR hook for the large images of a text page; returns the regions read."""
+    from extract.stages import ocr as ocr_stage  # imported lazily: heavy dependencies
+
+    if page.facts.image_cover < ocr_stage.REGION_MIN_COVER:
+        return []
+    return ocr_stage.ocr_regions(pdf_page, page, options)
+
+
+def in_regions(box, regions) -> bool:
+    from extract.stages import ocr as ocr_stage
+
+    return ocr_stage.in_regions(box, regions)
 
 
 def needs_ocr(page, options: Options) -> bool:

@@ -252,3 +252,61 @@ def test_rapid_squeeze_narrows_crops_only_horizontally():
     assert out.shape == (40, round(300 * REC_SQUEEZE)) and out.dtype == np.uint8
     assert squeeze(crop, 1.0) is crop
     assert squeeze(np.zeros((10, 3), np.uint8), 0.5).shape == (10, 4)  # never narrower than 4 px
+
+
+def _text_page_with_table_image(path: Path, with_image: bool = True):
+    """A born-digital page: a text line, and the table of a drawn scan pasted as a picture."""
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    from extract.ocr.synthetic import COL_WIDTHS_PT, ROW_HEIGHT_PT
+
+    drawn = draw_table_page(seed=3, skew=0.0, seal=False, watermark=False, noise=False)
+    px = 200 / 72
+    x0, top = 50, 110
+    x1, bottom = 60 + sum(COL_WIDTHS_PT) + 10, 120 + ROW_HEIGHT_PT * len(drawn.cells) + 10
+    crop = drawn.image[round(top * px):round(bottom * px), round(x0 * px):round(x1 * px)]
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.setFont("STSong-Light", 12)
+    c.drawString(60, 842 - 60, "说明：下表以图片形式附后。")
+    if with_image:
+        from PIL import Image
+
+        c.drawImage(ImageReader(Image.fromarray(crop)), x0, 842 - bottom, x1 - x0, bottom - top)
+    c.showPage()
+    c.save()
+    return drawn
+
+
+@pytest.mark.ocr
+def test_table_image_on_a_text_page_is_ocrd_as_a_region(rapid, tmp_path) -> None:
+    import pypdfium2 as pdfium
+
+    from extract.stages.ocr import in_regions, ocr_regions
+    from extract.stages.read import read_page
+
+    drawn = _text_page_with_table_image(tmp_path / "region.pdf")
+    pdf = pdfium.PdfDocument(str(tmp_path / "region.pdf"))
+    page = read_page(pdf[0], 1)
+    assert page.kind == PageKind.TEXT and page.method == "text"
+    regions = ocr_regions(pdf[0], page, rapid)
+    assert len(regions) == 1
+    assert "说明：下表以图片形式附后。" in "".join(w.text for w in page.words)  # the text layer stays
+    (g,) = find_grids(page)
+    assert g.matrix() == drawn.cells and in_regions((g.x0, g.top, g.x1, g.bottom), regions)
+
+
+def test_text_page_without_images_has_no_regions(tmp_path) -> None:
+    import pypdfium2 as pdfium
+
+    from extract.stages.ocr import ocr_regions
+    from extract.stages.read import read_page
+
+    _text_page_with_table_image(tmp_path / "plain.pdf", with_image=False)
+    pdf = pdfium.PdfDocument(str(tmp_path / "plain.pdf"))
+    page = read_page(pdf[0], 1)
+    engine = NullEngine()
+    assert ocr_regions(pdf[0], page, engine) == [] and engine.calls == []

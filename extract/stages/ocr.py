@@ -141,6 +141,82 @@ def ocr_page(pdf_page: pdfium.PdfPage, page: Page | None, engine: OcrEngine | An
     return result
 
 
+#: An image object covering at least this share of a text page is OCR'd as a region.
+REGION_MIN_COVER = 0.05
+#: ... and at least this many points on each side (logos and signatures are smaller).
+REGION_MIN_SIDE = 72.0
+#: A region already holding this many text-layer words is a background, not a picture of text.
+REGION_MAX_WORDS = 3
+
+
+def image_regions(pdf_page: pdfium.PdfPage, page: Page) -> list[tuple[float, float, float, float]]:
+    """Boxes (x0, top, x1, bottom; points, top-left origin) of large images holding no text-layer words.
+
+    Only unrotated pages (/Rotate 0): the region is cut from the rendered page in
+    the same frame as the text layer's words.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    if pdf_page.get_rotation() % 360:
+        return []
+    width, height = pdf_page.get_size()
+    out = []
+    for obj in pdf_page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        x0, x1 = max(0.0, left), min(width, right)
+        t, b = max(0.0, height - top), min(height, height - bottom)
+        if x1 - x0 < REGION_MIN_SIDE or b - t < REGION_MIN_SIDE or (x1 - x0) * (b - t) < REGION_MIN_COVER * width * height:
+            continue
+        inside = sum(1 for w in page.words if x0 <= w.xc <= x1 and t <= (w.top + w.bottom) / 2 <= b)
+        if inside < REGION_MAX_WORDS:
+            out.append((x0, t, x1, b))
+    return out
+
+
+def ocr_regions(pdf_page: pdfium.PdfPage, page: Page, engine: OcrEngine | Any = None,
+                options: OcrOptions | None = None) -> list[tuple[float, float, float, float]]:
+    """OCR the large images of a text page (a table pasted as a picture) into ``page``.
+
+    Each region is rendered alone at ``options.dpi``, read by the same path as a
+    scanned page (rulings → grids → cell crops; detection elsewhere; no turning:
+    the region is upright with its page), and its words and rulings are shifted
+    into page coordinates and added to ``page``. Returns the regions read, so the
+    caller can mark grids inside them as OCR'd. A region that fails to render or
+    read becomes nothing (the page keeps its text layer).
+    """
+    regions = image_regions(pdf_page, page)
+    if not regions:
+        return []
+    engine, options = _resolve(engine, options)
+    options = OcrOptions(dpi=options.dpi, deskew=options.deskew, orient=False, hard_threshold=options.hard_threshold,
+                         fix_numbers=options.fix_numbers, line_finder=options.line_finder)
+    width, height = pdf_page.get_size()
+    done = []
+    for x0, t, x1, b in regions:
+        try:
+            bitmap = pdf_page.render(scale=options.dpi / 72, crop=(x0, height - b, width - x1, t), rev_byteorder=True)
+            arr = bitmap.to_numpy()
+            rgb = np.ascontiguousarray(arr[..., :3]) if arr.ndim == 3 else arr
+            region, _ = ocr_image(rgb, page.page_no, engine, options)
+        except Exception as exc:  # noqa: BLE001 - the page keeps its text layer
+            log.warning("page %d: image region not OCR'd: %s", page.page_no, exc)
+            continue
+        for w in region.words:
+            w.x0, w.x1, w.top, w.bottom = w.x0 + x0, w.x1 + x0, w.top + t, w.bottom + t
+        for r in region.rulings:
+            r.x0, r.x1, r.top, r.bottom = r.x0 + x0, r.x1 + x0, r.top + t, r.bottom + t
+        page.words = sorted(page.words + region.words, key=lambda wd: (round(wd.top), wd.x0))
+        page.rulings = page.rulings + region.rulings
+        done.append((x0, t, x1, b))
+    return done
+
+
+def in_regions(box: tuple[float, float, float, float], regions: list[tuple[float, float, float, float]]) -> bool:
+    """True when the centre of ``box`` (x0, top, x1, bottom) lies in one of ``regions``."""
+    xc, yc = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return any(x0 <= xc <= x1 and t <= yc <= b for x0, t, x1, b in regions)
+
+
 def _resolve(engine: OcrEngine | Any, options: OcrOptions | None) -> tuple[OcrEngine, OcrOptions]:
     if isinstance(engine, OcrEngine):
         return engine, options or OcrOptions()
