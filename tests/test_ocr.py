@@ -310,3 +310,27 @@ def test_text_page_without_images_has_no_regions(tmp_path) -> None:
     page = read_page(pdf[0], 1)
     engine = NullEngine()
     assert ocr_regions(pdf[0], page, engine) == [] and engine.calls == []
+
+
+def test_an_image_without_a_ruled_table_is_not_ocrd(tmp_path) -> None:
+    """A chart or cover picture on a text page stays out of the page text."""
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from extract.stages.ocr import image_regions, ocr_regions
+    from extract.stages.read import read_page
+
+    img = Image.new("RGB", (800, 600), "white")
+    ImageDraw.Draw(img).ellipse((150, 50, 650, 550), fill=(90, 160, 230))  # a pie chart
+    c = canvas.Canvas(str(tmp_path / "chart.pdf"), pagesize=(595, 842))
+    c.drawString(60, 782, "Income chart")
+    c.drawImage(ImageReader(img), 100, 300, 400, 300)
+    c.showPage()
+    c.save()
+    pdf = pdfium.PdfDocument(str(tmp_path / "chart.pdf"))
+    page = read_page(pdf[0], 1)
+    engine = NullEngine()
+    assert len(image_regions(pdf[0], page)) == 1  # large enough to look at ...
+    assert ocr_regions(pdf[0], page, engine) == [] and engine.calls == []  # ... but no grid: not read

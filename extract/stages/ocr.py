@@ -177,6 +177,8 @@ def ocr_regions(pdf_page: pdfium.PdfPage, page: Page, engine: OcrEngine | Any = 
                 options: OcrOptions | None = None) -> list[tuple[float, float, float, float]]:
     """OCR the large images of a text page (a table pasted as a picture) into ``page``.
 
+    Only an image holding a ruled table is read (its rulings make a grid): covers,
+    charts and photos are left alone, so their captions never join the page text.
     Each region is rendered alone at ``options.dpi``, read by the same path as a
     scanned page (rulings → grids → cell crops; detection elsewhere; no turning:
     the region is upright with its page), and its words and rulings are shifted
@@ -197,6 +199,8 @@ def ocr_regions(pdf_page: pdfium.PdfPage, page: Page, engine: OcrEngine | Any = 
             bitmap = pdf_page.render(scale=options.dpi / 72, crop=(x0, height - b, width - x1, t), rev_byteorder=True)
             arr = bitmap.to_numpy()
             rgb = np.ascontiguousarray(arr[..., :3]) if arr.ndim == 3 else arr
+            if not _has_grid(rgb, options):
+                continue  # a photo, a chart, a cover picture: not a table, left alone
             region, _ = ocr_image(rgb, page.page_no, engine, options)
         except Exception as exc:  # noqa: BLE001 - the page keeps its text layer
             log.warning("page %d: image region not OCR'd: %s", page.page_no, exc)
@@ -209,6 +213,16 @@ def ocr_regions(pdf_page: pdfium.PdfPage, page: Page, engine: OcrEngine | Any = 
         page.rulings = page.rulings + region.rulings
         done.append((x0, t, x1, b))
     return done
+
+
+def _has_grid(rgb: np.ndarray, options: OcrOptions) -> bool:
+    """Whether the rulings in an image make at least one grid (no recognition run)."""
+    grey = prepare_image(rgb, options, OcrTrace())
+    scale = 72 / options.dpi
+    h, w = grey.shape[:2]
+    probe = Page(page_no=0, width=w * scale, height=h * scale, kind=PageKind.IMAGE, method="ocr",
+                 rulings=[_to_ruling(line, scale) for line in im.detect_rulings(grey, options.dpi)])
+    return bool(find_grids(probe))
 
 
 def in_regions(box: tuple[float, float, float, float], regions: list[tuple[float, float, float, float]]) -> bool:
