@@ -152,7 +152,10 @@ def row_identity(row: list[str], cols: list[int], roles: list[str],
             elif not re.search(r"\d", text):
                 label_fallback.append(text)  # 合计 printed in the 科目编码 column
         elif roles[c] == "code_part" and text:
-            parts.append(text if not parts else text.zfill(2))  # 款/项 printed as "2" mean "02"
+            if text.isdigit():
+                parts.append(text if not parts else text.zfill(2))  # 款/项 printed as "2" mean "02"
+            else:
+                label_fallback.append(text)  # 合计 printed across the merged 类/款/项 cells
     if code is None and parts:
         code = "".join(parts)
     all_labels = [c for c in cols if roles[c] == "label"]

@@ -187,7 +187,9 @@ def same_columns(a: Grid, b: Grid) -> bool:
     nested = all(any(abs(x - y) <= 3 for y in large) for x in small)
     # A header fragment (the 收入 | 支出 banner alone at a page foot) may have
     # far fewer columns than its body; otherwise allow one dropped border column.
-    return nested and (abs(a.n_cols - b.n_cols) <= 1 or a.n_rows <= 2)
+    # A short continuation (only the closing 合计 row, its label merged across the
+    # code columns) likewise has fewer columns than the table it ends.
+    return nested and (abs(a.n_cols - b.n_cols) <= 1 or a.n_rows <= 2 or b.n_rows <= 2)
 
 
 def join_fragment(head: Grid, body: Grid) -> Grid:
@@ -334,7 +336,7 @@ def group_to_table(group: list[GridContext], default_unit: str | None) -> TableB
         for r in range(start, len(rows)):
             row = _carry_merged_labels(ctx.grid, r, rows[r])
             if ctx.grid.n_cols != grid.n_cols:
-                row = _fit_row(row, grid.n_cols)
+                row = _align_row(ctx.grid, r, row, grid)
             if any(t.strip() for t in rows[r]) and not _is_column_number_row(rows[r]):
                 body.append(row)
                 body_pages.append(ctx.grid.row_pages[r] if ctx.grid.row_pages else ctx.grid.page_no)
@@ -376,8 +378,22 @@ def _repeated_header_rows(rows: list[list[str]], header_texts: list[list[str]]) 
     return n
 
 
-def _fit_row(row: list[str], n_cols: int) -> list[str]:
-    return (row + [""] * n_cols)[:n_cols]
+def _align_row(part: Grid, r: int, row: list[str], main: Grid) -> list[str]:
+    """A continuation grid's row placed in the main grid's columns by x position.
+
+    Its columns differ when it merges cells the main grid keeps apart (合计 across
+    the 类/款/项 and name columns); each cell goes to the main column where it starts.
+    """
+    starts = [min((c for c in main.cells if c.col == k), key=lambda c: c.x1 - c.x0).x0 for k in range(main.n_cols)
+              if any(c.col == k for c in main.cells)]
+    out = [""] * main.n_cols
+    for k, text in enumerate(row):
+        cell = part.cell_at(r, k)
+        if cell is None or not text or cell.col != k:
+            continue
+        target = min(range(len(starts)), key=lambda i: abs(starts[i] - cell.x0)) if starts else k
+        out[min(target, main.n_cols - 1)] = text
+    return out
 
 
 def _carry_merged_labels(grid: Grid, r: int, row: list[str]) -> list[str]:
