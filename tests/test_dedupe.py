@@ -122,3 +122,16 @@ def test_merge_ocr_texts_aligns_a_short_name_with_one_slip():
     ctx.add("维护社会治安稳定")
     assert merge_ocr_texts("社会治按", "社会治安", 0.95, 0.9, ctx) == "社会治安"
     assert merge_ocr_texts("社会", "社区", 0.95, 0.9, ctx) is None  # too short to align
+
+
+def test_final_dot_of_ocr_prose_is_a_chinese_full_stop():
+    from extract.stages.dedupe import fix_final_stop
+
+    assert fix_final_stop("共计25万元.") == "共计25万元。"
+    assert fix_final_stop("提升满意度达90%.") == "提升满意度达90%。"
+    assert fix_final_stop("合计12.") == "合计12."  # after a digit: not provable
+    assert fix_final_stop("total 25.") == "total 25." and fix_final_stop(None) is None
+    c1 = _copy(method="ocr", conf=0.9, plan="按月缴纳水电费.")
+    c2 = _copy(method="ocr", conf=0.8, plan="按月缴纳水电费.", pages=[30])
+    (p,) = merge_copies("d", [c1, c2]).projects
+    assert p["plan"] == "按月缴纳水电费。"

@@ -146,6 +146,22 @@ def choose(values: Sequence[Any], copies: Sequence[FormCopy], known: float | Non
     return present[0][0], "tie"
 
 
+#: Form fields holding Chinese sentences (not names, codes, amounts or dates).
+PROSE_FIELDS = frozenset({"overview", "basis", "necessity", "measures", "plan", "goal_period", "goal_annual"})
+_FINAL_DOT = re.compile(rf"(?<=[^\d\s.])\.$")
+
+
+def fix_final_stop(text: Any) -> Any:
+    """An OCR'd Chinese sentence ending in "." ends in 。: a decimal point needs a digit
+    after it, and a Latin full stop does not close Chinese prose (…共计25万元. → …25万元。).
+
+    Only a text holding ideographs, and only its last character, is changed.
+    """
+    if not isinstance(text, str) or not re.search(f"[{_CJK}]", text):
+        return text
+    return _FINAL_DOT.sub("。", text)
+
+
 def _refs(text: str) -> list[str]:
     return [r.canonical for r in find_refs(text)]
 
@@ -269,7 +285,8 @@ def _merge_group(doc_id: str, group: list[FormCopy], known: Known,
     row: dict[str, Any] = {"doc_id": doc_id}
     conflicts = []
     for f in TEXT_FIELDS:
-        values = [getattr(c, f) for c in group]
+        values = [fix_final_stop(getattr(c, f)) if c.method == "ocr" and f in PROSE_FIELDS else getattr(c, f)
+                  for c in group]
         value, reason = choose(values, group, _known_amount(known, name, f) if f.startswith("funds") else None,
                                context)
         row[f] = value
