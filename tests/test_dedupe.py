@@ -135,3 +135,14 @@ def test_final_dot_of_ocr_prose_is_a_chinese_full_stop():
     c2 = _copy(method="ocr", conf=0.8, plan="按月缴纳水电费.", pages=[30])
     (p,) = merge_copies("d", [c1, c2]).projects
     assert p["plan"] == "按月缴纳水电费。"
+
+
+def test_indicator_values_merge_only_where_the_number_agrees():
+    a = [IndicatorRow("年度", "效益指标", "社会效益", "普及禁毒知识", "有效曾及"),
+         IndicatorRow("年度", "产出指标", "数量指标", "援疆干警", "1人", None, 1.0, "人")]
+    b = [IndicatorRow("年度", "效益指标", "社会效益", "普及禁毒知识", "有效普及"),
+         IndicatorRow("年度", "产出指标", "数量指标", "援疆干警", "7人", None, 7.0, "人")]
+    c1 = _copy("禁毒", method="ocr", conf=0.95, indicators=a, overview="禁毒知识普及率100%")
+    c2 = _copy("禁毒", method="ocr", conf=0.90, indicators=b, pages=[30])
+    rows = merge_copies("d", [c1, c2]).indicators
+    assert [r["value_raw"] for r in rows] == ["有效普及", "1人"]  # 1 vs 7: a number is never merged

@@ -45,24 +45,66 @@ from rapidfuzz.distance import Levenshtein
 
 from extract.stages.docrefs import find_refs
 from extract.stages.form_layouts import TEXT_FIELDS, FormCopy, IndicatorRow
-from extract.stages.form_values import LEVEL1_WORDS, LEVEL2_WORDS
+from extract.stages.form_values import LEVEL1_WORDS, LEVEL2_WORDS, parse_value
 
 #: Two names at least this similar (rapidfuzz ratio, 0-100) are the same project.
 NAME_SIMILARITY = 90.0
 Known = Callable[[str, str], float | None] | Mapping[tuple[str, str], float] | None
 
 
+#: Two copies of one form print nearly the same content; different projects that
+#: share a generic name (其他运行经费 of two units) do not.
+CONTENT_SIMILARITY = 70.0
+
+
 def group_copies(copies: Sequence[FormCopy]) -> list[list[FormCopy]]:
-    """Copies of the same project, in first-seen order (near-identical names meet)."""
+    """Copies of the same form, in first-seen order.
+
+    Two copies are one form when (see :func:`same_form`) their names match — exactly
+    for two text-layer copies, nearly when OCR may have garbled one — their content
+    is near-identical, and two text-layer copies print the same annual funds.
+    Guangzhou's 140 pages hold nine district variants 园区环保监督检查员经费(越秀区)
+    (海珠区) … and seventeen units' 其他运行经费: all different projects.
+    """
     groups: list[list[FormCopy]] = []
     for c in copies:
         for g in groups:
-            if g[0].kind == c.kind and fuzz.ratio(g[0].project_name, c.project_name) >= NAME_SIMILARITY:
+            if same_form(g[0], c):
                 g.append(c)
                 break
         else:
             groups.append([c])
     return groups
+
+
+def same_form(a: FormCopy, b: FormCopy) -> bool:
+    """Whether two form copies print the same project (the rule in :func:`group_copies`)."""
+    if a.kind != b.kind:
+        return False
+    ocr = a.method == "ocr" or b.method == "ocr"
+    name_a, name_b = _squeeze(a.project_name), _squeeze(b.project_name)
+    if name_a != name_b and not (ocr and fuzz.ratio(name_a, name_b) >= NAME_SIMILARITY):
+        return False
+    if not ocr and a.funds_annual is not None and b.funds_annual is not None and a.funds_annual != b.funds_annual:
+        return False
+    return content_similarity(a, b) >= CONTENT_SIMILARITY
+
+
+def _squeeze(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def content_similarity(a: FormCopy, b: FormCopy) -> float:
+    """Mean similarity (0-100) of the prose fields and indicator lists both copies print.
+
+    A field blank in one copy (a truncated or unread cell) says nothing either way;
+    with nothing to compare, the names alone decide.
+    """
+    pairs = [(getattr(a, f), getattr(b, f)) for f in ("overview", "basis", "necessity", "goal_period", "goal_annual")]
+    pairs.append(("".join(f"{i.level3}{i.value_raw}" for i in a.indicators),
+                  "".join(f"{i.level3}{i.value_raw}" for i in b.indicators)))
+    scores = [fuzz.ratio(x, y) for x, y in pairs if x and y]
+    return sum(scores) / len(scores) if scores else 100.0
 
 
 @dataclass
@@ -366,8 +408,9 @@ def merge_indicator_rows(group: list[FormCopy], best: int, context: DocContext |
     """The chosen copy's rows with 三级 names merged against the other OCR copy, row by row.
 
     Rows are paired only when both copies list the same scopes and 一级 names in
-    the same order; otherwise the chosen copy's rows are returned as read. The
-    value (value_raw, op, value, unit) stays the chosen copy's: it is parsed.
+    the same order; otherwise the chosen copy's rows are returned as read. A
+    value (value_raw) is merged only where both copies read the same number
+    (有效曾及 / 有效普及, 援彌… / 援疆…), and op and unit are parsed again from it.
     """
     rows = [snap_levels(i) for i in group[best].indicators]
     if len(group) != 2:
@@ -382,7 +425,13 @@ def merge_indicator_rows(group: list[FormCopy], best: int, context: DocContext |
         level3 = r.level3
         if r.level3 != o.level3 and r.level3 and o.level3:
             level3 = merge_ocr_texts(r.level3, o.level3, ca, cb, context) or r.level3
-        out.append(IndicatorRow(r.scope, r.level1, level2, level3, r.value_raw, r.op, r.value, r.value_unit))
+        value = (r.value_raw, r.op, r.value, r.value_unit)
+        if r.value_raw != o.value_raw and r.value_raw and o.value_raw and r.value == o.value:
+            merged = merge_ocr_texts(r.value_raw, o.value_raw, ca, cb, context)
+            parsed = parse_value(merged) if merged else None
+            if parsed is not None and parsed.value == r.value:  # the number is never changed by a merge
+                value = (merged, parsed.op, parsed.value, parsed.unit)
+        out.append(IndicatorRow(r.scope, r.level1, level2, level3, *value))
     return out
 
 
