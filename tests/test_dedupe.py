@@ -146,3 +146,19 @@ def test_indicator_values_merge_only_where_the_number_agrees():
     c2 = _copy("禁毒", method="ocr", conf=0.90, indicators=b, pages=[30])
     rows = merge_copies("d", [c1, c2]).indicators
     assert [r["value_raw"] for r in rows] == ["有效普及", "1人"]  # 1 vs 7: a number is never merged
+
+
+def test_different_projects_sharing_a_name_stay_apart():
+    """Guangzhou (file 25) prints nine district variants and many units' 其他运行经费."""
+    districts = [_copy("园区环保监督检查员经费(越秀区)"), _copy("园区环保监督检查员经费(海珠区)")]
+    assert [len(g) for g in group_copies(districts)] == [1, 1]
+    units = [_copy("其他运行经费", funds_annual=210000.0, overview="保障市环境监测中心站日常运转"),
+             _copy("其他运行经费", funds_annual=140000.0, overview="保障市环境监测中心站日常运转")]
+    assert [len(g) for g in group_copies(units)] == [1, 1]
+    same_money = [_copy("其他运行经费", funds_annual=1.0, overview="保障固体废物管理中心日常运转和设备维护"),
+                  _copy("其他运行经费", funds_annual=1.0, overview="开展大气污染防治宣传与执法检查工作")]
+    assert [len(g) for g in group_copies(same_money)] == [1, 1]
+    copies = [_copy("遗属补助", funds_annual=10000.0, overview="保障遗属人员生活"),
+              _copy("遗属补助", funds_annual=10000.0, overview="保障遗属人员生活。"),
+              _copy("遗属补助", method="ocr", conf=0.9, funds_annual=1000.0, overview="保障遗属人员生活")]
+    assert [len(g) for g in group_copies(copies)] == [3]  # an OCR misread amount does not split a form
