@@ -162,3 +162,11 @@ def test_different_projects_sharing_a_name_stay_apart():
               _copy("遗属补助", funds_annual=10000.0, overview="保障遗属人员生活。"),
               _copy("遗属补助", method="ocr", conf=0.9, funds_annual=1000.0, overview="保障遗属人员生活")]
     assert [len(g) for g in group_copies(copies)] == [3]  # an OCR misread amount does not split a form
+
+
+def test_timestamps_of_two_ocr_copies_are_not_merged_by_characters():
+    from extract.stages.dedupe import DocContext
+
+    hi, lo = _copy(method="ocr", conf=0.95), _copy(method="ocr", conf=0.90)
+    assert choose(["2025-01-06T17:32:05", "2025-01-08T17:32:05"], [hi, lo], context=DocContext()) == \
+        ("2025-01-06T17:32:05", "higher_confidence")

@@ -174,7 +174,8 @@ def choose(values: Sequence[Any], copies: Sequence[FormCopy], known: float | Non
                 merged = merge_ocr_texts(best, others[0], 1.0, 0.0, context, keep_refs=True)
                 return merged, "agrees_with_document"
             return best, "agrees_with_document"
-        if len(present) == 2 and methods == {"ocr"}:
+        if len(present) == 2 and methods == {"ocr"} and all(re.search(f"[{_CJK}]", v) for v, _ in present):
+            # Chinese text only: digits of a timestamp or code are not merged by character statistics
             (a, ca), (b, cb) = present
             merged = merge_ocr_texts(a, b, ca.confidence, cb.confidence, context)
             if merged is not None:
