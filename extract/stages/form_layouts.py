@@ -159,7 +159,7 @@ def _role(key: str) -> str | None:
         return "level1"
     if key.startswith(("二级指", "二标")):
         return "level2"
-    if key.startswith("三级指"):
+    if key.startswith("三级指") or key == "指标名称":  # 重庆: 指标名称 with no 一级/二级 columns
         return "level3"
     if key == "绩效指标":
         return "levels"  # 一级+二级+三级 in one cell (北京 部门整体支出绩效目标表)
@@ -177,8 +177,12 @@ def _role(key: str) -> str | None:
 
 
 def _levels_header(keys: list[str]) -> bool:
-    """活动 | 绩效指标 | 指标性质 | 指标值 | 度量单位: the packed-levels indicator header."""
-    return "绩效指标" in keys and any(k in ("指标值", "指标性质", "度量单位") for k in keys)
+    """活动 | 绩效指标 | 指标性质 | 指标值 | 度量单位: the packed-levels indicator header.
+
+    Also 指标名称 | 指标性质 | 指标值 | 计量单位 (重庆 重点专项资金绩效目标表): the
+    indicator's name alone, no 一级/二级 columns.
+    """
+    return ("绩效指标" in keys or "指标名称" in keys) and any(k in ("指标值", "指标性质", "度量单位") for k in keys)
 
 
 def text_at(grid: Grid, row: int, span: tuple[float, float]) -> Cell | None:
@@ -277,8 +281,8 @@ def cell_text(cell: Cell, page: Page) -> str:
 
 
 def _title_dept(title: str) -> str | None:
-    """部门名称：长沙市信访局 printed above a list form."""
-    m = re.search(r"部门名称[:：]\s*(\S+?)(?:\s|单位[:：]|金额单位|$)", fv.norm(title))
+    """部门名称：长沙市信访局 (资金主管部门：重庆市规划和自然资源局) printed above a list form."""
+    m = re.search(r"(?:部门名称|主管部门)[:：]\s*(\S+?)(?:\s|单位[:：]|金额单位|$)", fv.norm(title))
     return m.group(1) if m else None
 
 
@@ -521,11 +525,12 @@ def _list_role(key: str) -> str | None:
         return "name"
     if key in ("单位编码", "单位代码", "部门编码"):
         return "code"
-    if key in ("项目总额", "资金总额", "总计", "项目资金", "金额", "预算金额"):
+    if key in ("项目总额", "资金总额", "总计", "项目资金", "金额", "预算金额") \
+            or re.fullmatch(r"当年(财政拨款)?预算(金额)?", key):  # 重庆: 当年财政拨款预算金额
         return "amount"
     if key == "其他资金":
         return "other"
-    if key in ("绩效目标", "整体绩效目标", "年度绩效目标", "总体绩效目标"):
+    if key in ("绩效目标", "整体绩效目标", "年度绩效目标", "总体绩效目标", "当年绩效目标"):
         return "goal"
     if key == "绩效指标":
         return "packed"

@@ -30,11 +30,14 @@ LABEL_FIELDS: tuple[tuple[str, str], ...] = (
     ("保证项目实施的制度", "measures"),
     ("项目实施计划", "plan"),
     ("总体目标", "goal"),
+    ("当年绩效目标", "goal_annual"),  # 重庆 重点专项资金绩效目标表: the year's goal only
+    ("年度绩效目标", "goal_annual"),
     ("总体绩效目标", "goal"),
     ("整体绩效目标", "goal"),
     ("填报日期", "filled_at"),
     ("实施期资金总额", "funds_total"),
     ("年度资金总额", "funds_annual"),
+    ("当年预算", "funds_annual"),  # 重庆: 当年预算 | 88,197.35 (单位：万元 above the card)
 )
 #: Labels that end the indicator block of a card form (signature line).
 END_LABELS = ("负责人", "经办人", "联系电话", "填报日期")
@@ -43,6 +46,8 @@ SOURCE_KEYS: tuple[tuple[str, str], ...] = (
     ("中央", "central"), ("省", "provincial"), ("市", "local"), ("县", "local"),
     ("自筹", "self"), ("其他", "other"),
 )
+#: Endings of an agency's name (重庆市规划和自然资源局 holds 市 and 资 but is no fund source).
+_AGENCY = ("局", "厅", "委", "委员会", "办", "办公室", "中心", "院", "所", "站", "队", "部", "室", "馆", "会")
 #: Level-1 indicator names (一级指标); used to recognise an indicator block.
 LEVEL1_WORDS = ("产出指标", "效益指标", "满意度指标", "成本指标")
 LEVEL2_WORDS = ("数量指标", "质量指标", "时效指标", "经济效益", "社会效益", "生态效益",
@@ -91,7 +96,7 @@ def source_field(text: str) -> str | None:
     (市、县（区）财政资) — the keyword is enough.
     """
     key = label_key(text)
-    if not key or len(key) > 14 or re.search(r"\d", key):
+    if not key or len(key) > 14 or re.search(r"\d", key) or key.endswith(_AGENCY):
         return None
     for word, name in SOURCE_KEYS:
         if word in key and ("资" in key or "拨" in key or "自筹" in key or name == "other"):

@@ -81,7 +81,7 @@ def _grid_kind(grid: Grid) -> str | None:
             if not name_header(c):
                 continue
             zone = [x for x in grid.cells if x.row < c.row + c.row_span]
-            if any(k.startswith(("一级指", "绩效指标", "三级指")) for k in _keys(zone)):
+            if any(k.startswith(("一级指", "绩效指标", "三级指", "指标名称")) for k in _keys(zone)):
                 return "list"
             return "card"
     return None
@@ -91,7 +91,9 @@ def _looks_like_continuation(grid: Grid) -> bool:
     """A grid without 项目名称 that carries on an indicator block or the signature line."""
     for c in grid.cells:
         key = fv.label_key(c.text)
-        if key.startswith(("三级指标", "一级指标")) or key.startswith(fv.END_LABELS):
+        if key.startswith(("三级指标", "一级指标", "指标名称")) or key.startswith(fv.END_LABELS):
+            return True
+        if fv.label_field(c.text) in ("goal_annual", "goal"):  # 当年绩效目标 row opens the next page
             return True
         if fv.is_level1(c.text) or fv.is_level2(c.text):
             return True
