@@ -169,3 +169,34 @@ def test_real_17_beijing_department_form():
                                           "=100%", "优", "≥95%", "=100%", "=100%", "高", "优", "优"]
     assert _ind(ind[0])[:4] == ("年度", "产出指标", "数量指标", "标志标线、信号灯设置等工作完成率")
     assert _ind(ind[3])[1:4] == ("效益指标", "社会效益指标", "扩大宣传覆盖面和影响力")
+
+
+def test_real_23_chongqing_special_fund_card_over_two_pages():
+    # 重点专项资金绩效目标表（一级项目）, pp. 29-30, hand-checked on the pages rendered at 70 dpi:
+    # 项目名称 | 主管部门 on one row, 当年预算 88,197.35 (单位：万元) beside 市级支出 / 补助区县;
+    # p. 30 opens with 当年绩效目标, then 指标名称 | 指标性质 | 指标值 | 计量单位 | 指标权重(%) | 是否核心.
+    forms = read_forms(read_pdf(_real("23"), 27, 31))
+    (card,) = [f for f in forms if f.layout == "card" and f.kind == "project"]
+    assert (card.project_name, card.dept_name, card.pages) == ("规划和自然资源专项", "重庆市规划和自然资源局", [29, 30])
+    assert card.funds_annual == 881973500.0 and card.funds_total is None
+    assert card.funds_annual_local is None  # 重庆市规划和自然资源局 holds 市 and 资 but is no fund source
+    assert card.overview.startswith("一是为履行测绘地理信息行业管理职责")
+    assert card.goal_annual.startswith("完成地质灾害工程治理5处,避险搬迁5000人") and card.goal_period is None
+    ind = card.indicators
+    assert len(ind) == 8 and {i.scope for i in ind} == {"年度"}
+    assert [_ind(i) for i in ind[:4]] == [
+        ("年度", "", "", "提交找矿靶区数量", "≥7处", "≥", 7.0, "处"),
+        ("年度", "", "", "2026年确定实施的市级项目拟建设规模", "≥4000公顷", "≥", 4000.0, "公顷"),
+        ("年度", "", "", "地灾隐患点群众避险搬迁人数", "≥5000人", "≥", 5000.0, "人"),
+        ("年度", "", "", "水文地质调查面积", "≥1800平方千米", "≥", 1800.0, "平方千米")]
+    assert _ind(ind[-1]) == ("年度", "", "", "年度预算执行率", "=100%", "=", 100.0, "%")
+    # p. 28 部门整体绩效目标表 (单位名称 above the grid, no 项目名称 cell) and p. 31 一般性项目 list
+    (dept,) = [f for f in forms if f.kind == "department"]
+    assert (dept.project_name, dept.pages, len(dept.indicators)) == ("重庆市规划和自然资源局", [28], 8)
+    assert dept.goal_annual.startswith("一是构建高质量发展国土空间开发保护新格局")
+    assert _ind(dept.indicators[4]) == ("年度", "", "", "本年度验收的项目耕地质量等级提升", "≥0.1级", "≥", 0.1, "级")
+    listed = [f for f in forms if f.layout == "list"]
+    assert [(f.project_name, f.funds_annual, len(f.indicators)) for f in listed] == [
+        ("规划和自然资源综合管理", 289015400.0, 6), ("规划和自然资源事务", 357866500.0, 6),
+        ("规划测绘及地理信息事务", 184733200.0, 6)]
+    assert _ind(listed[1].indicators[3]) == ("年度", "", "", "矿产品监测成果发布频次", "≥1次/月", "≥", 1.0, "次/月")

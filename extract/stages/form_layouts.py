@@ -280,9 +280,9 @@ def cell_text(cell: Cell, page: Page) -> str:
     return fv.norm(join_texts(parts))
 
 
-def _title_dept(title: str) -> str | None:
-    """部门名称：长沙市信访局 (资金主管部门：重庆市规划和自然资源局) printed above a list form."""
-    m = re.search(r"(?:部门名称|主管部门)[:：]\s*(\S+?)(?:\s|单位[:：]|金额单位|$)", fv.norm(title))
+def title_dept(title: str) -> str | None:
+    """部门名称：长沙市信访局 (资金主管部门 / 单位名称：重庆市规划和自然资源局) printed above a form."""
+    m = re.search(r"(?:部门名称|主管部门|单位名称)[:：]\s*(\S+?)(?:\s|单位[:：]|金额单位|$)", fv.norm(title))
     return m.group(1) if m else None
 
 
@@ -434,7 +434,7 @@ class ListState:
     def __init__(self, title: str) -> None:
         self.kind = kind_of(title)
         self.scale = scale_of(title)
-        self.dept_name = _title_dept(title)
+        self.dept_name = title_dept(title)
         self.blocks: list[FormCopy] = []
         self.current: FormCopy | None = None
         self.last_page = 0

@@ -34,6 +34,7 @@ LABEL_FIELDS: tuple[tuple[str, str], ...] = (
     ("年度绩效目标", "goal_annual"),
     ("总体绩效目标", "goal"),
     ("整体绩效目标", "goal"),
+    ("当年整体绩效目标", "goal"),  # 重庆 部门整体绩效目标表
     ("填报日期", "filled_at"),
     ("实施期资金总额", "funds_total"),
     ("年度资金总额", "funds_annual"),

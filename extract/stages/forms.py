@@ -28,7 +28,7 @@ import re
 from extract.model import Cell, Grid, Page
 from extract.stages import form_values as fv
 from extract.stages.form_layouts import (CardState, FormCopy, IndicatorRow, ListState, ScopeColumns,
-                                         kind_of, name_header, row_cells)
+                                         kind_of, name_header, row_cells, title_dept)
 from extract.stages.layout import words_text
 
 __all__ = ["FormCopy", "IndicatorRow", "ScopeColumns", "read_forms", "is_form_page", "page_title"]
@@ -100,6 +100,19 @@ def _looks_like_continuation(grid: Grid) -> bool:
     return False
 
 
+def _untitled_department(grid: Grid, title: str) -> str | None:
+    """The department of a 部门整体绩效目标表 whose grid has no 项目名称 cell.
+
+    重庆 prints 单位名称：X above the grid and opens it with 当年整体绩效目标; the
+    form is read as a card when the grid holds an indicator header (指标名称).
+    """
+    if kind_of(title) != "department" or not FORM_TITLE.search(fv.norm(title)):
+        return None
+    if not any(k.startswith(("指标名称", "三级指标")) for k in _keys(grid.cells)):
+        return None
+    return title_dept(title)
+
+
 # ----------------------------------------------------------------------------- reader
 
 
@@ -127,6 +140,11 @@ class _Reader:
             self.list_state.read(grid, page)
         elif self.card and first_on_page and page.page_no == self.card.last_page + 1 \
                 and _looks_like_continuation(grid):
+            self.card.read(grid, page)
+        elif first_on_page and (name := _untitled_department(grid, title)):
+            self._close()
+            self.card = CardState(page, title)
+            self.card.form.project_name = self.card.form.dept_name = name
             self.card.read(grid, page)
         else:
             self._close()
