@@ -379,8 +379,8 @@ def _merge_indicators(doc_id: str, group: list[FormCopy], project_name: str | No
     if reason != "agree" and all(c.method == "ocr" for c in group):
         indicators = merge_indicator_rows(group, best, context)
     name = project_name or group[0].project_name
-    rows = [{"doc_id": doc_id, "project_name": name, "scope": i.scope, "level1": i.level1,
-             "level2": i.level2, "level3": i.level3, "value_raw": i.value_raw, "op": i.op,
+    rows = [{"doc_id": doc_id, "project_name": name, "scope": i.scope, "level1": i.level1 or None,
+             "level2": i.level2 or None, "level3": i.level3, "value_raw": i.value_raw, "op": i.op,
              "value": i.value, "value_unit": i.value_unit} for i in indicators]
     if reason == "agree":
         return rows, None
