@@ -25,7 +25,7 @@ from extract.executor import DEFAULT_MEMORY_MB, Limits, LocalPool, OnDone, Task,
 from extract.outputs import FORMATS, write_outputs
 from extract.pipeline import Options, Result
 from extract.stages import docrefs
-from extract.stages.write import atomic_write
+from extract.stages.write import write_if_changed
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def write_run_log(out_dir: Path, results: list[Result]) -> None:
     from extract.report import RUN_LOG
 
     seconds = {r.doc_id: round(sum(r.timings.values()), 3) for r in results}
-    atomic_write(out_dir / RUN_LOG, json.dumps({"seconds": seconds}, sort_keys=True).encode())
+    write_if_changed(out_dir / RUN_LOG, json.dumps({"seconds": seconds}, sort_keys=True).encode())
 
 
 def _run(files: list[tuple[Path, str, str]], out_dir: Path, options: Options, config: BatchConfig,
