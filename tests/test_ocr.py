@@ -246,12 +246,13 @@ def test_rapid_squeeze_narrows_crops_only_horizontally():
     pytest.importorskip("rapidocr")
     from extract.ocr.rapid import REC_SQUEEZE, squeeze
 
-    crop = np.full((40, 300), 255, np.uint8)
-    crop[10:30, 20:280] = 0
+    crop = np.full((40, 800), 255, np.uint8)
+    crop[10:30, 20:780] = 0
     out = squeeze(crop, REC_SQUEEZE)
-    assert out.shape == (40, round(300 * REC_SQUEEZE)) and out.dtype == np.uint8
+    assert out.shape == (40, round(800 * REC_SQUEEZE)) and out.dtype == np.uint8
     assert squeeze(crop, 1.0) is crop
-    assert squeeze(np.zeros((10, 3), np.uint8), 0.5).shape == (10, 4)  # never narrower than 4 px
+    label = np.zeros((40, 200), np.uint8)
+    assert squeeze(label, REC_SQUEEZE) is label  # a short crop (a label, a name cell) is read as cut
 
 
 def _text_page_with_table_image(path: Path, with_image: bool = True):

@@ -54,6 +54,12 @@ REC_MIN_WIDTH = 96
 #: 0.7 (0.193 → 0.261 pages/s); squeezing only long lines (> 12× their height)
 #: gave 0.227. One name cell reads 一股 for 一般 at 0.7 (two budget lines of 267).
 REC_SQUEEZE = 0.7
+#: ... but only crops longer than this many times their height (a line of prose,
+#: ~15 glyphs or more). Short crops are read without context and decide the
+#: structure: squeezed, the label 实施期目标 read as 实施期目杯 on the mixed sample
+#: (the form lost its goal fields and its copies no longer merged) and 一般 in a
+#: name cell as 一股; long lines carry most of the recognition cost anyway.
+SQUEEZE_MIN_ASPECT = 12.0
 #: Lines read with less confidence than this are dropped (rapidocr's own default).
 MIN_LINE_SCORE = 0.5
 
@@ -148,8 +154,8 @@ class _ArgmaxDecode:
 
 
 def squeeze(crop: np.ndarray, factor: float) -> np.ndarray:
-    """``crop`` narrowed to ``factor`` of its width (area interpolation keeps thin strokes)."""
-    if factor >= 1.0:
+    """A long ``crop`` narrowed to ``factor`` of its width (area interpolation keeps thin strokes)."""
+    if factor >= 1.0 or crop.shape[1] < SQUEEZE_MIN_ASPECT * crop.shape[0]:
         return crop
     w = max(4, round(crop.shape[1] * factor))
     return cv2.resize(crop, (w, crop.shape[0]), interpolation=cv2.INTER_AREA)
