@@ -170,3 +170,14 @@ def test_timestamps_of_two_ocr_copies_are_not_merged_by_characters():
     hi, lo = _copy(method="ocr", conf=0.95), _copy(method="ocr", conf=0.90)
     assert choose(["2025-01-06T17:32:05", "2025-01-08T17:32:05"], [hi, lo], context=DocContext()) == \
         ("2025-01-06T17:32:05", "higher_confidence")
+
+
+def test_an_ocr_name_with_two_misread_glyphs_joins_its_text_copy_when_funds_and_content_agree():
+    from extract.stages.dedupe import same_form
+
+    text = "为贯彻落实习近平总书记等中央领导的重要指示批示精神,进一步加强新疆监狱工作"
+    t = _copy("援疆干部工作经费", funds_annual=39000.0, overview=text)
+    o = _copy("援關于部工作经费", method="ocr", conf=0.9, funds_annual=39000.0, overview=text, pages=[30])
+    assert same_form(t, o)
+    assert not same_form(t, _copy("援關于部工作经费", method="ocr", funds_annual=3900.0, overview=text))
+    assert not same_form(t, _copy("援關于部工作经费", method="ocr", funds_annual=39000.0, overview="遗属人员补助不得在人员经费预算中编制安排"))

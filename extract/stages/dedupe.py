@@ -55,6 +55,10 @@ Known = Callable[[str, str], float | None] | Mapping[tuple[str, str], float] | N
 #: Two copies of one form print nearly the same content; different projects that
 #: share a generic name (其他运行经费 of two units) do not.
 CONTENT_SIMILARITY = 70.0
+#: An OCR'd name this similar (rapidfuzz ratio) joins a copy with equal funds and
+#: content at least GARBLED_NAME_CONTENT similar (see :func:`same_form`).
+GARBLED_NAME_SIMILARITY = 70.0
+GARBLED_NAME_CONTENT = 90.0
 
 
 def group_copies(copies: Sequence[FormCopy]) -> list[list[FormCopy]]:
@@ -84,7 +88,11 @@ def same_form(a: FormCopy, b: FormCopy) -> bool:
     ocr = a.method == "ocr" or b.method == "ocr"
     name_a, name_b = _squeeze(a.project_name), _squeeze(b.project_name)
     if name_a != name_b and not (ocr and fuzz.ratio(name_a, name_b) >= NAME_SIMILARITY):
-        return False
+        # an OCR'd name with two glyphs misread (援關于部 for 援疆干部) is still the same form
+        # when the annual funds are equal and the content is all but identical
+        if not (ocr and fuzz.ratio(name_a, name_b) >= GARBLED_NAME_SIMILARITY and a.funds_annual is not None
+                and a.funds_annual == b.funds_annual and content_similarity(a, b) >= GARBLED_NAME_CONTENT):
+            return False
     if not ocr and a.funds_annual is not None and b.funds_annual is not None and a.funds_annual != b.funds_annual:
         return False
     return content_similarity(a, b) >= CONTENT_SIMILARITY
