@@ -36,6 +36,10 @@ LIGHT_INK = 175
 WATERMARK_ANGLE_DEG = 8.0
 #: Page routing: a text layer with more than this share of bad glyphs is garbled.
 GARBLED_SHARE = 0.08
+#: Radicals stand in for ideographs only in broken fonts; a page where more than this
+#: share of glyphs are radicals is garbled even if NFKC could fold them, since such a
+#: font often drops other glyphs outright (the Kangxi sample's 收⼊ | ⽀出 header).
+RADICAL_SHARE = 0.02
 #: A page without usable text whose images cover more than this share is a scan.
 SCAN_IMAGE_COVER = 0.3
 
@@ -82,7 +86,7 @@ def classify(facts: PageFacts) -> PageKind:
     n = facts.n_chars
     if n < 5:
         return PageKind.IMAGE if facts.image_cover >= SCAN_IMAGE_COVER else PageKind.BLANK
-    if (facts.n_bad + facts.n_radicals) / n > GARBLED_SHARE:
+    if (facts.n_bad + facts.n_radicals) / n > GARBLED_SHARE or facts.n_radicals / n > RADICAL_SHARE:
         return PageKind.GARBLED
     return PageKind.TEXT
 

@@ -101,7 +101,13 @@ def main(argv=None):
         from .kangxi import to_kangxi
 
         ck = R.Ctx(tx=to_kangxi)
-        p = R.build_pdf(D.tables_only_story(model, nos), ck)
+        # WenQuanYi Micro Hei (the bold face) has no radical glyphs: headers and
+        # titles would print blank. Draw the bold text with Zen Hei for this file.
+        R.use_bold_font("ZH")
+        try:
+            p = R.build_pdf(D.tables_only_story(model, nos), ck)
+        finally:
+            R.use_bold_font("ZHB")
         write(out, "garbled_kangxi.pdf", p,
               build_truth(model, ck, path="garbled_kangxi.pdf", pages=n_pages(p), table_nos=nos, forms=False,
                           sections=False, extra={"text_layer": "Kangxi radicals / CJK radicals supplement"}))

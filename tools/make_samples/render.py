@@ -41,6 +41,16 @@ MARGIN_X, MARGIN_TOP, MARGIN_BOT = 45, 55, 55
 BODY_W = PAGE_W - 2 * MARGIN_X
 
 
+#: The registered font drawn for bold text (titles, table headers).
+BOLD_FONT = "ZHB"
+
+
+def use_bold_font(name: str) -> None:
+    """Draw bold text with the registered font ``name`` (ZHB: Micro Hei, ZH: Zen Hei)."""
+    global BOLD_FONT
+    BOLD_FONT = name
+
+
 @dataclass
 class Ctx:
     """Render options + the page registry filled while drawing."""
@@ -108,7 +118,7 @@ class TOCLine(Flowable):
 
     def draw(self):
         c = self.canv
-        font, size = ("ZHB" if self.bold else "ZH"), 11
+        font, size = (BOLD_FONT if self.bold else "ZH"), 11
         c.setFont(font, size)
         t = self.ctx.tx(self.text)
         c.drawString(self.indent, 5, t)
@@ -126,31 +136,31 @@ class TOCLine(Flowable):
 def styles():
     register_fonts()
     st = {}
-    st["cover1"] = ParagraphStyle("cover1", fontName="ZHB", fontSize=28, leading=40, alignment=TA_CENTER)
-    st["cover2"] = ParagraphStyle("cover2", fontName="ZHB", fontSize=22, leading=32, alignment=TA_CENTER)
-    st["toc_title"] = ParagraphStyle("toct", fontName="ZHB", fontSize=18, leading=28, alignment=TA_CENTER)
-    st["part"] = ParagraphStyle("part", fontName="ZHB", fontSize=16, leading=26, alignment=TA_CENTER,
+    st["cover1"] = ParagraphStyle("cover1", fontName=BOLD_FONT, fontSize=28, leading=40, alignment=TA_CENTER)
+    st["cover2"] = ParagraphStyle("cover2", fontName=BOLD_FONT, fontSize=22, leading=32, alignment=TA_CENTER)
+    st["toc_title"] = ParagraphStyle("toct", fontName=BOLD_FONT, fontSize=18, leading=28, alignment=TA_CENTER)
+    st["part"] = ParagraphStyle("part", fontName=BOLD_FONT, fontSize=16, leading=26, alignment=TA_CENTER,
                                 spaceBefore=6, spaceAfter=10)
-    st["h1"] = ParagraphStyle("h1", fontName="ZHB", fontSize=12.5, leading=22, spaceBefore=6, spaceAfter=2,
+    st["h1"] = ParagraphStyle("h1", fontName=BOLD_FONT, fontSize=12.5, leading=22, spaceBefore=6, spaceAfter=2,
                               firstLineIndent=25)
-    st["h2"] = ParagraphStyle("h2", fontName="ZHB", fontSize=11.5, leading=20, firstLineIndent=23)
+    st["h2"] = ParagraphStyle("h2", fontName=BOLD_FONT, fontSize=11.5, leading=20, firstLineIndent=23)
     st["h3"] = ParagraphStyle("h3", fontName="ZH", fontSize=11, leading=20, firstLineIndent=22)
     st["p"] = ParagraphStyle("p", fontName="ZH", fontSize=10.5, leading=19, firstLineIndent=21,
                              wordWrap="CJK", alignment=TA_LEFT, spaceAfter=2)
     st["tlabel"] = ParagraphStyle("tlabel", fontName="ZH", fontSize=9, leading=12)
-    st["ttitle"] = ParagraphStyle("ttitle", fontName="ZHB", fontSize=14.5, leading=22, alignment=TA_CENTER,
+    st["ttitle"] = ParagraphStyle("ttitle", fontName=BOLD_FONT, fontSize=14.5, leading=22, alignment=TA_CENTER,
                                   spaceAfter=4)
     st["tmeta"] = ParagraphStyle("tmeta", fontName="ZH", fontSize=9, leading=12)
     st["tmetar"] = ParagraphStyle("tmetar", parent=st["tmeta"], alignment=TA_RIGHT)
-    st["th"] = ParagraphStyle("th", fontName="ZHB", fontSize=8.5, leading=10.5, alignment=TA_CENTER, wordWrap="CJK")
+    st["th"] = ParagraphStyle("th", fontName=BOLD_FONT, fontSize=8.5, leading=10.5, alignment=TA_CENTER, wordWrap="CJK")
     st["td"] = ParagraphStyle("td", fontName="ZH", fontSize=8.5, leading=10.5, wordWrap="CJK")
     st["tdr"] = ParagraphStyle("tdr", parent=st["td"], alignment=TA_RIGHT)
     st["note"] = ParagraphStyle("note", fontName="ZH", fontSize=9.5, leading=14, spaceBefore=4)
-    st["ftitle"] = ParagraphStyle("ftitle", fontName="ZHB", fontSize=14, leading=20, alignment=TA_CENTER)
+    st["ftitle"] = ParagraphStyle("ftitle", fontName=BOLD_FONT, fontSize=14, leading=20, alignment=TA_CENTER)
     st["fsub"] = ParagraphStyle("fsub", fontName="ZH", fontSize=10.5, leading=16, alignment=TA_CENTER, spaceAfter=4)
     st["fc"] = ParagraphStyle("fc", fontName="ZH", fontSize=7.8, leading=10, wordWrap="CJK", alignment=TA_CENTER)
     st["fl"] = ParagraphStyle("fl", parent=st["fc"], alignment=TA_LEFT)
-    st["fcb"] = ParagraphStyle("fcb", parent=st["fc"], fontName="ZHB")
+    st["fcb"] = ParagraphStyle("fcb", parent=st["fc"], fontName=BOLD_FONT)
     st["ffoot"] = ParagraphStyle("ffoot", fontName="ZH", fontSize=8.5, leading=12)
     return st
 
