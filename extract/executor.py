@@ -75,7 +75,7 @@ def failed_result(task: Task, category: str, reason: str, seconds: float = 0.0) 
 def run_in_process(tasks: Iterable[Task], options: Options, on_done: OnDone) -> None:
     """No isolation: for ``--fail-fast`` (a traceback is what the user asked for) and debugging."""
     for task in tasks:
-        result = process_document(task.source, task.rel_path, options)
+        result = process_document(task.source, task.rel_path, options, task.doc_id or None)
         on_done(task, cache.loads(cache.dumps(result)))
 
 
@@ -123,7 +123,7 @@ def worker_main(conn: Connection, memory_mb: int | None) -> None:
             return
         t0 = time.perf_counter()
         try:
-            text = cache.dumps(process_document(task.source, task.rel_path, options))
+            text = cache.dumps(process_document(task.source, task.rel_path, options, task.doc_id or None))
         except MemoryError:
             text = cache.dumps(failed_result(task, "memory", f"over the {memory_mb} MB cap",
                                              time.perf_counter() - t0))

@@ -220,10 +220,14 @@ def ocr_page(doc: Document, pdf_page, page, options: Options):
     return ocr_stage.ocr_page(pdf_page, page, options)
 
 
-def process_document(source: Path, rel_path: str, options: Options = Options()) -> Result:
-    """Run every stage over one file and return its rows; never raises for bad input."""
+def process_document(source: Path, rel_path: str, options: Options = Options(), doc_id: str | None = None) -> Result:
+    """Run every stage over one file and return its rows; never raises for bad input.
+
+    ``doc_id`` is the file's hash when the caller already computed it (the batch
+    hashes every file once to find byte-identical copies).
+    """
     t0 = time.perf_counter()
-    doc_id = ingest.hash_file(source)
+    doc_id = doc_id or ingest.hash_file(source)
     doc = Document(doc_id=doc_id, path=rel_path, source=source)
     try:
         pdf = ingest.open_pdf(source)

@@ -34,7 +34,7 @@ def import_ray() -> Any:
 
 def _extract_json(task: Task, options: Options) -> str:
     """The Ray task body: one document → result JSON (strings travel cheaply)."""
-    return cache.dumps(process_document(task.source, task.rel_path, options))
+    return cache.dumps(process_document(task.source, task.rel_path, options, task.doc_id or None))
 
 
 def run_ray(tasks: Iterable[Task], options: Options, on_done: OnDone, address: str | None = None,

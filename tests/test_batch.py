@@ -94,7 +94,7 @@ def test_decompression_bomb_gets_a_status(tmp_path: Path) -> None:
 
 # --- isolation ----------------------------------------------------------------------------------
 
-def _misbehave(source: Path, rel_path: str, options: Options) -> Result:
+def _misbehave(source: Path, rel_path: str, options: Options, doc_id: str | None = None) -> Result:
     """Stands in for process_document inside forked workers (inherited through fork)."""
     if rel_path == "segfault.pdf":
         os.kill(os.getpid(), signal.SIGSEGV)
@@ -104,7 +104,7 @@ def _misbehave(source: Path, rel_path: str, options: Options) -> Result:
         bytearray(6 * 1024**3)  # over the cap: MemoryError in the worker
     if rel_path == "bug.pdf":
         raise RuntimeError("a bug")
-    return process_document(source, rel_path, options)
+    return process_document(source, rel_path, options, doc_id)
 
 
 def test_worker_crash_timeout_memory_isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
