@@ -1,6 +1,6 @@
-"""Write: contract tables as Parquet and CSV, atomically and only when changed.
+"""Write: contract rows → typed frames, and the atomic, only-when-changed file write.
 
-Reads the rows of every document; writes ``OUT/NAME.parquet`` and ``OUT/NAME.csv``
+:mod:`extract.outputs` uses these to write ``OUT/NAME.parquet`` and ``OUT/NAME.csv``
 for each contract table. Files are written to a temporary name and renamed, so a
 crash never leaves half a table; a table whose content did not change is not
 rewritten, so downstream Makefile targets do not rebuild for nothing.
@@ -17,9 +17,8 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from extract.schema import CONTRACT, TABLES
+from extract.schema import CONTRACT
 
 _ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
 
@@ -58,22 +57,6 @@ def arrow_table(table: str, df: pd.DataFrame) -> pa.Table:
     for c in extra:
         base = base.append_column(c, pa.array(df[c].astype("string") if df[c].dtype == object else df[c]))
     return base
-
-
-def write_tables(out_dir: Path, rows_by_table: dict[str, list[dict[str, Any]]]) -> dict[str, pd.DataFrame]:
-    """Write every contract table (empty ones too, with their columns)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    frames = {}
-    for table in TABLES:
-        df = frame(table, rows_by_table.get(table, []))
-        frames[table] = df
-        csv_bytes = df.to_csv(index=False).encode("utf-8")
-        write_if_changed(out_dir / f"{table}.csv", csv_bytes)
-        sink = pa.BufferOutputStream()
-        pq.write_table(arrow_table(table, df), sink, compression="zstd")
-        write_if_changed(out_dir / f"{table}.parquet", sink.getvalue().to_pybytes(), compare=csv_bytes,
-                         stamp=out_dir / f".{table}.parquet.sha")
-    return frames
 
 
 def write_if_changed(path: Path, data: bytes, compare: bytes | None = None, stamp: Path | None = None) -> bool:
