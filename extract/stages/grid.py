@@ -36,6 +36,7 @@ def find_grids(page: Page) -> list[Grid]:
         if grid is not None and grid.n_rows >= MIN_ROWS and grid.n_cols >= MIN_COLS:
             fill_cells(grid, page.words)
             grids.append(grid)
+    grids += find_rule_tables(page, grids)
     grids.sort(key=lambda g: g.top)
     return grids
 
@@ -128,6 +129,86 @@ def fill_cells(grid: Grid, words: Sequence[Word]) -> None:
         cell = grid.cells[i]
         cell.text = words_text(ws, y_tolerance=max(2.0, 0.4 * max(w.size for w in ws)))
         cell.conf = min(w.conf for w in ws)
+
+
+#: A horizontal rule this share of the page wide or wider may frame a table.
+RULE_TABLE_MIN_WIDTH = 0.4
+#: Columns of a rules-only table are separated by blank vertical strips this wide (points).
+COLUMN_GAP = 6.0
+
+
+def find_rule_tables(page: Page, ruled: Sequence[Grid]) -> list[Grid]:
+    """Tables drawn with horizontal rules only (三线表: top, under the header, bottom).
+
+    Long horizontal rules sharing their left and right ends frame a region; its
+    rows are the text lines (boundaries half-way between lines and at the rules),
+    its columns the blank vertical strips that every line holding an amount
+    leaves free (header words may straddle them). The result is an ordinary
+    :class:`Grid`, so headers, titles and lines are read as for ruled tables.
+    """
+    from extract.stages.layout import group_lines
+    from extract.stages.numbers import is_amount
+
+    rules = sorted((r for r in page.rulings if r.orientation == "h"
+                    and r.x1 - r.x0 >= RULE_TABLE_MIN_WIDTH * page.width
+                    and not any(g.x0 - SNAP <= r.x0 and r.x1 <= g.x1 + SNAP and g.top - SNAP <= r.top <= g.bottom + SNAP
+                                for g in ruled)), key=lambda r: r.top)
+    out: list[Grid] = []
+    for group in _rule_groups(rules):
+        x0, x1, top, bottom = group[0].x0, group[0].x1, group[0].top, group[-1].top
+        words = [w for w in page.words if x0 - 2 <= w.xc <= x1 + 2 and top < w.yc < bottom]
+        lines = group_lines(words)
+        body = [ln for ln in lines if any(is_amount(w.text) for w in ln)]
+        if len(body) < 2:
+            continue
+        cols = _column_bounds(body, x0, x1)
+        rows = _row_bounds(lines, [r.top for r in group])
+        if len(cols) < 3 or len(rows) < 3:
+            continue
+        boxes = [(cols[i], rows[j], cols[i + 1], rows[j + 1]) for j in range(len(rows) - 1) for i in range(len(cols) - 1)]
+        grid = cells_to_grid(boxes, page.page_no)
+        if grid is not None:
+            fill_cells(grid, words)
+            out.append(grid)
+    return out
+
+
+def _rule_groups(rules: list[Ruling]) -> list[list[Ruling]]:
+    """Rules with the same left and right ends, top to bottom, two or more per group."""
+    groups: list[list[Ruling]] = []
+    for r in rules:
+        for g in groups:
+            if abs(g[0].x0 - r.x0) <= 2 * SNAP and abs(g[0].x1 - r.x1) <= 2 * SNAP:
+                g.append(r)
+                break
+        else:
+            groups.append([r])
+    return [g for g in groups if len(g) >= 2]
+
+
+def _column_bounds(body_lines: list[list[Word]], x0: float, x1: float) -> list[float]:
+    """Column edges at the middle of every blank strip the body lines leave free."""
+    covered = sorted((w.x0, w.x1) for line in body_lines for w in line)
+    edges = [x0]
+    end = covered[0][1] if covered else x0
+    for a, b in covered[1:]:
+        if a - end >= COLUMN_GAP:
+            edges.append((a + end) / 2)
+        end = max(end, b)
+    edges.append(x1)
+    return edges
+
+
+def _row_bounds(lines: list[list[Word]], rule_ys: list[float]) -> list[float]:
+    """Row edges: the rules, and half-way between consecutive text lines."""
+    bounds = {round(y, 1) for y in rule_ys}
+    for a, b in zip(lines, lines[1:]):
+        gap_top = max(w.bottom for w in a)
+        gap_bottom = min(w.top for w in b)
+        mid = (gap_top + gap_bottom) / 2
+        if not any(abs(mid - y) <= 2 * SNAP for y in rule_ys):
+            bounds.add(round(mid, 1))
+    return sorted(bounds)
 
 
 def words_in_grids(page: Page) -> set[int]:

@@ -1,0 +1,60 @@
+"""Tables drawn with horizontal rules only (三线表), made here with reportlab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("reportlab")
+FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+
+ROWS = [("", "合计", "1,763.09", "1,677.68", "85.41"),
+        ("204", "公共安全支出", "1,270.33", "1,184.92", "85.41"),
+        ("2040801", "行政运行", "1,184.92", "1,184.92", ""),
+        ("2040802", "一般行政管理事务", "52.00", "", "52.00")]
+
+
+def _three_line_table(path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("ZH3", str(FONT), subfontIndex=0))
+    c = canvas.Canvas(str(path), pagesize=A4)
+    width, height = A4
+    c.setFont("ZH3", 14)
+    c.drawCentredString(width / 2, height - 80, "2025年一般公共预算支出表")
+    c.setFont("ZH3", 9)
+    c.drawString(60, height - 100, "单位名称：测试单位")
+    c.drawRightString(width - 60, height - 100, "单位：万元")
+    xs = [62, 130, 300, 390, 470]
+    y = height - 125
+    c.line(60, y, width - 60, y)
+    for x, text in zip(xs, ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]):
+        c.drawString(x, y - 14, text)
+    c.line(60, y - 20, width - 60, y - 20)
+    for k, row in enumerate(ROWS):
+        for x, text in zip(xs, row):
+            c.drawString(x, y - 36 - 18 * k, text)
+    c.line(60, y - 30 - 18 * len(ROWS), width - 60, y - 30 - 18 * len(ROWS))
+    c.save()
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="fonts-wqy-zenhei not installed (make installs it)")
+def test_table_with_horizontal_rules_only(tmp_path):
+    from extract.pipeline import process_document
+
+    pdf = tmp_path / "three_line.pdf"
+    _three_line_table(pdf)
+    result = process_document(pdf, pdf.name)
+    (table,) = result.rows["budget_tables"]
+    assert (table["table_key"], table["unit_of_measure"], table["n_rows"], table["has_data"]) == \
+        ("general_budget_expenditure", "万元", 4, True)
+    got = {(r["code"], r["name"], r["column"], r["amount"]) for r in result.rows["budget_lines"]}
+    assert got == {(None, "合计", "合计", 1763.09), (None, "合计", "基本支出", 1677.68), (None, "合计", "项目支出", 85.41),
+                   ("204", "公共安全支出", "合计", 1270.33), ("204", "公共安全支出", "基本支出", 1184.92),
+                   ("204", "公共安全支出", "项目支出", 85.41), ("2040801", "行政运行", "合计", 1184.92),
+                   ("2040801", "行政运行", "基本支出", 1184.92), ("2040802", "一般行政管理事务", "合计", 52.0),
+                   ("2040802", "一般行政管理事务", "项目支出", 52.0)}
