@@ -36,7 +36,8 @@ def find_grids(page: Page) -> list[Grid]:
         if grid is not None and grid.n_rows >= MIN_ROWS and grid.n_cols >= MIN_COLS:
             fill_cells(grid, page.words)
             grids.append(grid)
-    grids += find_rule_tables(page, grids)
+    if page.method == "text":  # scans: rulings found by morphology are too noisy for this yet
+        grids += find_rule_tables(page, grids)
     grids.sort(key=lambda g: g.top)
     return grids
 
