@@ -41,6 +41,15 @@ def test_report_is_static_and_pictures_sit_beside_it(report: Path):
         assert (report.parent / src).is_file(), src
 
 
+def test_every_conflict_shows_the_pages_its_variants_were_read_on(report: Path):
+    """遗属补助's 填报日期 differs between its copies on pages 22 and 32: both pages are shown."""
+    text = report.read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td[^>]*>project</td><td[^>]*>遗属补助</td><td[^>]*>filled_at</td>(.*?)</tr>", text)
+    assert rows, "the 遗属补助 填报日期 conflict is listed"
+    pages = re.findall(r'class="thumb" src="report_files/[0-9a-f]+_p(\d+)\.png"', rows[0])
+    assert sorted(int(p) for p in pages) == [22, 32]
+
+
 def _chromium(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([CHROMIUM, *FLAGS, *args], capture_output=True, text=True, timeout=120)
 

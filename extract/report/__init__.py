@@ -29,7 +29,7 @@ from extract.report.pictures import PdfPages, crop_figure, thumbnail
 log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
-TABLES = ("documents", "budget_tables", "budget_lines", "checks", "conflicts", "projects", "indicators")
+TABLES = ("documents", "budget_tables", "budget_lines", "checks", "conflicts", "projects", "indicators", "doc_refs")
 #: Pictures per document, so a 300-page report stays quick to build and to open.
 MAX_THUMBS = 40
 MAX_CROPS = 30
@@ -106,6 +106,7 @@ def document_section(doc: Row, rows: dict[str, list[Row]], pdf_path: Path, files
     try:
         thumbs = table_thumbnails(pdf, doc["doc_id"], rows["budget_tables"], files) if pdf else {}
         crops = check_crops(pdf, doc["doc_id"], rows["checks"], files) if pdf else {}
+        variant_pages = conflict_pictures(pdf, doc["doc_id"], rows, files) if pdf else {}
     finally:
         if pdf:
             pdf.close()
@@ -115,7 +116,7 @@ def document_section(doc: Row, rows: dict[str, list[Row]], pdf_path: Path, files
             f'{escape(str(doc.get("status")))}</span> {escape(str(doc.get("error") or ""))}</p>')
     chart = bar_chart(rows["budget_lines"])
     return (head + html.checks_section(rows["checks"], crops) + (f"<h3>Spending by function</h3>{chart}" if chart else "")
-            + html.tables_section(rows["budget_tables"], thumbs) + html.conflicts_section(rows["conflicts"])
+            + html.tables_section(rows["budget_tables"], thumbs) + html.conflicts_section(rows["conflicts"], variant_pages)
             + html.projects_section(rows["projects"], rows["indicators"]))
 
 
@@ -128,6 +129,37 @@ def table_thumbnails(pdf: PdfPages, doc_id: str, tables: list[Row], files: Path)
         name = f"{doc_id}_p{page_no}.png"
         if thumbnail(pdf, page_no, files / name):
             out[page_no] = f"report_files/{name}"
+    return out
+
+
+def conflict_pages(conflict: Row, rows: dict[str, list[Row]]) -> list[int]:
+    """The pages where the variants of a conflict were read: each form copy's first
+    page for a project field, each occurrence's page for a 文号."""
+    key = str(conflict.get("key") or "")
+    if conflict.get("entity") == "project":
+        spans = next((str(p.get("pages") or "") for p in rows["projects"] if p.get("project_name") == key), "")
+        return [int(span.split("-")[0]) for span in spans.split(";") if span.split("-")[0].isdigit()]
+    if conflict.get("entity") == "doc_ref":
+        try:
+            variants = {str(v) for v in json.loads(conflict.get("values") or "[]")}
+        except (TypeError, ValueError):
+            variants = set()
+        return sorted({int(r["page"]) for r in rows["doc_refs"] if r.get("page") is not None
+                       and (r.get("raw") in variants or r.get("canonical") in variants or r.get("canonical") == key)})
+    return []
+
+
+def conflict_pictures(pdf: PdfPages, doc_id: str, rows: dict[str, list[Row]], files: Path) -> dict[int, list[str]]:
+    """index of a conflict → thumbnails of the pages its variants come from."""
+    out: dict[int, list[str]] = {}
+    for i, c in enumerate(rows["conflicts"][:MAX_CROPS]):
+        pictures = []
+        for page_no in conflict_pages(c, rows)[:4]:
+            name = f"{doc_id}_p{page_no}.png"
+            if (files / name).exists() or thumbnail(pdf, page_no, files / name):
+                pictures.append(f"report_files/{name}")
+        if pictures:
+            out[i] = pictures
     return out
 
 

@@ -23,6 +23,7 @@ th{background:#eef2f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:#1a7f37}.fail,.failed{color:#c62828;font-weight:bold}.partial,.skip{color:#a36b00}
 .thumbs{display:flex;flex-wrap:wrap;gap:10px}.thumbs figure{margin:0;font-size:12px;text-align:center}
 .thumbs img{border:1px solid #999;max-height:260px}
+img.thumb{border:1px solid #999;max-height:160px;margin:2px}
 .crop{max-width:560px;border:1px solid #999}
 .chart text{font-size:12px}.chart .cap{font-weight:bold}
 details{margin:6px 0}summary{cursor:pointer;font-weight:bold}
@@ -101,20 +102,23 @@ def checks_section(checks: list[Row], crops: dict[int, str]) -> str:
             + table(["check", "pass", "fail", "skip"], kind_rows) + "</details>")
 
 
-def conflicts_section(conflicts: list[Row]) -> str:
+def conflicts_section(conflicts: list[Row], pictures: dict[int, list[str]] | None = None) -> str:
+    """Every conflict with its variants, the choice and why, and the pages each variant was read on."""
     if not conflicts:
         return ""
+    pictures = pictures or {}
     rows = []
-    for c in conflicts:
+    for i, c in enumerate(conflicts):
         try:
             variants = json.loads(c.get("values") or "[]")
         except (TypeError, ValueError):
             variants = [c.get("values")]
         items = "".join(f"<li>{escape(json.dumps(v, ensure_ascii=False)[:400])}</li>" for v in variants)
+        thumbs = "".join(f'<img class="thumb" src="{escape(src)}" alt="page of a variant">' for src in pictures.get(i, []))
         rows.append(f"<tr>{cell(c.get('entity'))}{cell(c.get('key'))}{cell(c.get('field'))}<td><ol>{items}</ol></td>"
-                    f"{cell(str(c.get('chosen') or '')[:200])}{cell(c.get('reason'))}</tr>")
+                    f"{cell(str(c.get('chosen') or '')[:200])}{cell(c.get('reason'))}<td>{thumbs}</td></tr>")
     return (f"<details><summary>Conflicts ({len(conflicts)})</summary>"
-            + table(["entity", "key", "field", "variants", "chosen", "reason"], rows) + "</details>")
+            + table(["entity", "key", "field", "variants", "chosen", "reason", "read on"], rows) + "</details>")
 
 
 def projects_section(projects: list[Row], indicators: list[Row]) -> str:
