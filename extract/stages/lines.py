@@ -14,8 +14,8 @@ from extract.model import TableBlock
 from extract.stages.normalise import compact, normalise_text
 from extract.stages.numbers import parse_amount
 
-_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
-_CODE_IN_NAME = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?\s*[-－—]?\s*([^\d\s].*)$")
+CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+CODE_IN_NAME = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?\s*[-－—]?\s*([^\d\s].*)$")
 _CODE_HEADER = re.compile(r"编码|代码|编号")
 _LABEL_HEADER = re.compile(r"名称|^项目$|/项目$|科目$|单位名称|^单位$|内容|说明|用途|类型|方式|品目")
 _PART = {"类": 0, "款": 1, "项": 2}
@@ -44,7 +44,7 @@ def column_roles(table: TableBlock) -> list[str]:
             roles.append("code_part")
         elif re.search(r"(单位|项目|预算单位)(编码|代码)|^编码$", path.split("/")[-1] if path else ""):
             roles.append("id")  # a unit or project number, not a 科目编码
-        elif _CODE_HEADER.search(path) or (values and _share(values, _CODE.match) >= 0.6 and not _money_header(path)):
+        elif _CODE_HEADER.search(path) or (values and _share(values, CODE.match) >= 0.6 and not _money_header(path)):
             roles.append("code")
         elif _LABEL_HEADER.search(path) and not _money_header(path):
             roles.append("label")
@@ -171,7 +171,7 @@ def row_identity(row: list[str], cols: list[int], roles: list[str],
     if own and group and _top(headers[group[0][0]]) == _top(headers[own[-1][0]]):
         name = f"{group[0][1]}/{own[-1][1]}"
     if name:
-        m = _CODE_IN_NAME.match(name)
+        m = CODE_IN_NAME.match(name)
         if m:
             code = code or m.group(1)
             name = m.group(2).strip()

@@ -39,7 +39,3 @@ def parse_amount(text: str | None) -> float | None:
 def is_amount(text: str | None) -> bool:
     return parse_amount(text) is not None
 
-
-def is_dash(text: str | None) -> bool:
-    """A printed dash: the cell is deliberately empty."""
-    return text is not None and unicodedata.normalize("NFKC", text).strip() in _DASHES

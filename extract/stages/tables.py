@@ -14,12 +14,13 @@ small pure function:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from extract.model import Document, Grid, Page, TableBlock
 from extract.stages.grid import cells_to_grid, words_in_grids
+from extract.stages.lines import CODE, CODE_IN_NAME, column_roles
 from extract.stages.layout import group_lines, line_text
 from extract.stages.normalise import compact, normalise_text
 from extract.stages.numbers import is_amount, parse_amount
@@ -30,12 +31,8 @@ _NO_DATA = re.compile(r"本表无数据|无数据|此表为空|本表为空|为�
 _LABEL_ONLY = re.compile(r"(预算公开表|公开表|附表|表)[0-9一二三四五六七八九十]+(-\d+)?")
 _RUNNING_HEADER = re.compile(r"^表\d+[-—－]")  # 表11-财拨结转支出表: a short name printed as page header
 _CONTINUED = re.compile(r"续表|[(（]续[)）]")
-_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
-_CODE_IN_NAME = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?\s*(\D.*)$")
 _SIDE_IN = re.compile(r"^收入")
 _SIDE_OUT = re.compile(r"^支出")
-_LABEL_HEADER = re.compile(r"名称|项目$|科目$|^项目|单位$|功能分类|经济分类|^类别")
-_CODE_HEADER = re.compile(r"编码|代码|编号")
 
 
 @dataclass
@@ -50,12 +47,8 @@ class GridContext:
     continued: bool = False
     first_on_page: bool = False
     last_on_page: bool = False
-    title_lines_above: int = 0
 
 
-@dataclass
-class TableParts:
-    contexts: list[GridContext] = field(default_factory=list)
 
 
 def grid_context(page: Page, index: int) -> GridContext:
@@ -82,7 +75,6 @@ def grid_context(page: Page, index: int) -> GridContext:
         ctx.table_no, _ = split_table_no(ctx.title)
         if ctx.table_no is None:
             ctx.table_no = _label_no(above[-6:])
-    ctx.title_lines_above = len(titles)
     ctx.continued = any(_CONTINUED.search(compact(t)) for t in above[-3:])
     ctx.no_data_note = any(_NO_DATA.search(compact(t)) for t in below[:3])
     return ctx
@@ -224,7 +216,7 @@ def _row_is_body(row: list[str]) -> bool:
     """A body row carries an amount, a 科目编码, or a total label."""
     lead = next((i for i, t in enumerate(row) if t.strip()), None)
     first = compact(row[lead]) if lead is not None and lead <= 1 else ""
-    if _CODE.match(first) or _CODE_IN_NAME.match(first):
+    if CODE.match(first) or CODE_IN_NAME.match(first):
         return True
     texts = [t for t in row if t.strip() and not is_amount(t)]
     if re.match(r"^(合计|总计|收入总计|支出总计|本年收入合计|本年支出合计)$", first) and len(texts) <= 2:
@@ -357,8 +349,6 @@ def has_nonzero_amount(table: TableBlock) -> bool:
     A table whose every printed amount is 0.00 carries no data either (Shenzhen
     and Foshan print empty fund tables that way instead of 注：本表无数据).
     """
-    from extract.stages.lines import column_roles
-
     roles = column_roles(table)
     return any((parse_amount(row[c]) or 0.0) != 0.0 for row in table.body
                for c, role in enumerate(roles) if role == "amount" and c < len(row))
