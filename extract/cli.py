@@ -21,7 +21,6 @@ from extract.outputs import FORMATS, parse_formats
 from extract.pipeline import Options
 from extract.progress import JsonLogFormatter, make_reporter
 from extract.ray_executor import import_ray
-from extract.report import build_report, report_for_run, resolve_inputs
 from extract.schema import write_schemas
 
 
@@ -81,6 +80,8 @@ def run(inputs: tuple[Path, ...], out_dir: Path, jobs: int, ocr: str, ocr_engine
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
     reporter.summary(summary, os.fspath(out_dir))
+    from extract.report import report_for_run  # pandas: loaded after the workers forked
+
     report_for_run(out_dir, list(inputs))
     sys.exit(ExitCode.OK if summary.all_ok else ExitCode.SOME_DOCUMENTS_FAILED)
 
@@ -111,6 +112,8 @@ def report(out_dir: Path, input_dirs: tuple[Path, ...]) -> None:
 
     Example: extract report out/ --inputs samples/
     """
+    from extract.report import build_report, resolve_inputs
+
     click.echo(os.fspath(build_report(out_dir, resolve_inputs(out_dir, list(input_dirs)) or None)))
 
 

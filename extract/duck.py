@@ -1,6 +1,6 @@
 """DuckDB: every output table plus analyst views in one file, ``OUT/extract.duckdb``.
 
-Reads the final table frames; writes ``extract.duckdb``. The database is built in
+Reads the final tables as Arrow (typed by the contract); writes ``extract.duckdb``. The database is built in
 a temporary file beside the target and renamed over it (readers never see half a
 database), and only when the tables' content changed (a stamp file holds the
 digest), so a Makefile target depending on it does not rebuild for nothing.
@@ -12,10 +12,12 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from extract.stages.write import atomic_write
 
-from extract.stages.write import arrow_table, atomic_write
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DB_NAME = "extract.duckdb"
 
@@ -48,7 +50,7 @@ def content_digest(csv_bytes: dict[str, bytes]) -> str:
     return h.hexdigest()
 
 
-def write_duckdb(out_dir: Path, frames: dict[str, pd.DataFrame], digest: str) -> bool:
+def write_duckdb(out_dir: Path, tables: dict[str, pa.Table], digest: str) -> bool:
     """Build ``out_dir/extract.duckdb`` atomically unless ``digest`` says nothing changed."""
     target = out_dir / DB_NAME
     stamp = out_dir / f".{DB_NAME}.sha"
@@ -58,7 +60,7 @@ def write_duckdb(out_dir: Path, frames: dict[str, pd.DataFrame], digest: str) ->
     os.close(fd)
     os.unlink(tmp)  # duckdb creates the file itself; an empty file is not a database
     try:
-        build_database(Path(tmp), frames)
+        build_database(Path(tmp), tables)
         os.replace(tmp, target)
     finally:
         Path(tmp).unlink(missing_ok=True)
@@ -67,14 +69,13 @@ def write_duckdb(out_dir: Path, frames: dict[str, pd.DataFrame], digest: str) ->
     return True
 
 
-def build_database(path: Path, frames: dict[str, pd.DataFrame]) -> None:
-    """Tables typed as the contract says (via Arrow), then the views."""
+def build_database(path: Path, tables: dict[str, pa.Table]) -> None:
+    """Tables typed as the contract says (their Arrow schema), then the views."""
     import duckdb
 
     con = duckdb.connect(str(path))
     try:
-        for name, df in frames.items():
-            arrow = arrow_table(name, df)  # noqa: F841 - read by name from the SQL below
+        for name, arrow in tables.items():  # noqa: B007 - ``arrow`` is read by name from the SQL
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM arrow')
         for name, sql in VIEWS.items():
             con.execute(f'CREATE VIEW "{name}" AS {sql}')

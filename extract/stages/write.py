@@ -13,18 +13,19 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any
 
 from extract.schema import CONTRACT
 
-_ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+if TYPE_CHECKING:  # pandas and pyarrow load only where frames are built: the batch parent
+    import pandas as pd  # imports them after its workers have forked, while they run
+    import pyarrow as pa
 
 
 def frame(table: str, rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
     """Rows → a DataFrame with the contract's columns, order and dtypes."""
+    import pandas as pd
+
     spec = CONTRACT[table]
     names = [n for n, _, _ in spec]
     df = pd.DataFrame(list(rows))
@@ -39,6 +40,8 @@ def frame(table: str, rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _coerce(col: pd.Series, kind: str) -> pd.Series:
+    import pandas as pd
+
     if kind == "integer":
         return pd.array(pd.to_numeric(col, errors="coerce"), dtype="Int64")
     if kind == "number":
@@ -49,7 +52,10 @@ def _coerce(col: pd.Series, kind: str) -> pd.Series:
 
 
 def arrow_table(table: str, df: pd.DataFrame) -> pa.Table:
-    fields = [pa.field(n, _ARROW[t]) for n, t, _ in CONTRACT[table]]
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+    fields = [pa.field(n, types[t]) for n, t, _ in CONTRACT[table]]
     names = [f.name for f in fields]
     extra = [c for c in df.columns if c not in names]
     schema = pa.schema(fields)
