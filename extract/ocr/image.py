@@ -52,6 +52,18 @@ def drop_colour_ink(image: np.ndarray) -> np.ndarray:
     return grey
 
 
+def is_bilevel(grey: np.ndarray, max_grey_share: float = 0.02) -> bool:
+    """True when (almost) all ink is pure black: a 1-bit scan rendered unsmoothed.
+
+    Anti-aliased text, greyscale scans and light watermarks all put a large
+    share of their ink pixels between black and white.
+    """
+    sample = grey[::2, ::2]
+    ink = np.count_nonzero(sample < 255)
+    grey_px = np.count_nonzero((sample > 0) & (sample < 255))
+    return ink > 0 and grey_px <= max_grey_share * ink
+
+
 def whiten_light(grey: np.ndarray, threshold: int) -> np.ndarray:
     """Copy of ``grey`` with every pixel at or above ``threshold`` set to white."""
     out = grey.copy()
