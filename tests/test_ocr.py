@@ -335,3 +335,44 @@ def test_an_image_without_a_ruled_table_is_not_ocrd(tmp_path) -> None:
     engine = NullEngine()
     assert len(image_regions(pdf[0], page)) == 1  # large enough to look at ...
     assert ocr_regions(pdf[0], page, engine) == [] and engine.calls == []  # ... but no grid: not read
+
+
+def test_is_bilevel_tells_a_one_bit_scan_from_grey_ink() -> None:
+    bw = np.full((200, 200), 255, np.uint8)
+    bw[50:60, 20:180] = 0
+    assert im.is_bilevel(bw)
+    grey = bw.copy()
+    grey[60:62, 20:180] = 128  # anti-aliased edge
+    assert not im.is_bilevel(grey)
+    assert not im.is_bilevel(np.full((50, 50), 255, np.uint8))  # a blank page is nothing
+
+
+def _ctc_steps(chars: list[str], seq: list[tuple[str, dict[str, float]]]) -> np.ndarray:
+    """(1, steps, classes) CTC output: each step's probabilities by character."""
+    out = np.zeros((1, len(seq), len(chars)), np.float32)
+    for t, (_, probs) in enumerate(seq):
+        for ch, p in probs.items():
+            out[0, t, chars.index(ch)] = p
+    return out
+
+
+def test_a_dot_between_ideographs_is_read_as_the_best_chinese_mark():
+    pytest.importorskip("rapidocr")
+    from extract.ocr.rapid import _ArgmaxDecode
+
+    rapid = get_engine("rapidocr")
+    decode = rapid._rec.postprocess_op
+    assert isinstance(decode, _ArgmaxDecode)
+    chars = list(decode.op.character)
+
+    def read(seq):
+        (text, _), = decode(_ctc_steps(chars, seq))[0]
+        return text
+
+    dot = {".": 0.5, "，": 0.4, "、": 0.1}
+    assert read([("", {"场": 1.0}), ("", {"所": 1.0}), ("", dot), ("", {"除": 1.0})]) == "场所，除"
+    assert read([("", {"）": 1.0}), ("", dot), ("", {"科": 1.0})]) == "），科"
+    # a decimal point, a Latin sentence and a unit after a slash keep their dot
+    assert read([("", {"2": 1.0}), ("", dot), ("", {"5": 1.0})]) == "2.5"
+    assert read([("", {"元": 1.0}), ("", {"/": 1.0}), ("", {"人": 1.0}), ("", dot), ("", {"年": 1.0})]) == "元/人.年"
+    assert read([("", {"场": 1.0}), ("", dot)]) == "场."
