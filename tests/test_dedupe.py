@@ -181,3 +181,31 @@ def test_an_ocr_name_with_two_misread_glyphs_joins_its_text_copy_when_funds_and_
     assert same_form(t, o)
     assert not same_form(t, _copy("援關于部工作经费", method="ocr", funds_annual=3900.0, overview=text))
     assert not same_form(t, _copy("援關于部工作经费", method="ocr", funds_annual=39000.0, overview="遗属人员补助不得在人员经费预算中编制安排"))
+
+
+def test_two_wordings_common_in_the_document_are_not_a_misread_and_the_trusted_copy_decides():
+    """重要原则 / 重要举措 are two wordings of the form, not a misread: the copy whose
+    文号 the document confirms is followed, not the copy that scanned more cleanly."""
+    from extract.stages.dedupe import DocContext, trusted_copy
+
+    careful = _copy(method="ocr", conf=0.90, basis="根据晋财政法【2013】122号,保障", plan="戒毒条例的重要原则,是保障")
+    sloppy = _copy(method="ocr", conf=0.95, basis="根据晋财政法【2019】122号,保障", plan="戒毒条例的重要举措,是保障")
+    ctx = DocContext.of([careful, sloppy])
+    for text in ("要求(晋财政法【2013】122号)未进行保障", "《戒毒条例》的重要举措", "重要举措", "重要原则", "的重要原则"):
+        ctx.add(text)
+    assert trusted_copy([careful, sloppy], ctx) is careful
+    value, reason = choose([careful.plan, sloppy.plan], [careful, sloppy], context=ctx, trusted=careful)
+    assert (value, reason) == ("戒毒条例的重要原则,是保障", "merged_ocr")
+    # with nothing to trust, confidence decides as before
+    assert choose([careful.plan, sloppy.plan], [careful, sloppy], context=ctx)[0] == "戒毒条例的重要举措,是保障"
+    # a field that does not align is taken whole from the trusted copy
+    assert choose(["2025-01-08", "2025-01-06"], [careful, sloppy], trusted=careful) == ("2025-01-08", "trusted_copy")
+
+
+def test_trusted_copy_needs_a_copy_that_stands_out():
+    from extract.stages.dedupe import DocContext, trusted_copy
+
+    a, b = _copy(basis="根据晋财政法【2013】122号"), _copy(basis="根据晋财政法【2013】122号")
+    assert trusted_copy([a, b], DocContext.of([a, b])) is None
+    assert trusted_copy([a], DocContext.of([a])) is None
+    assert trusted_copy([_copy(basis="没有文号"), _copy(basis="也没有")], DocContext()) is None

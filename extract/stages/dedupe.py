@@ -14,9 +14,11 @@ Merge rule for one field, in order (the first that decides wins):
    loses to 【2013】 when the document's other citations of 晋财政法…122号 say 2013);
 4. two OCR copies of one text that align: merged span by span
    (:func:`merge_ocr_texts`, reason ``merged_ocr``);
-5. the copy with the higher OCR confidence;
-6. the longer value when the other is a prefix of it (a truncated cell);
-7. otherwise the first copy — still a conflict, with reason ``tie``.
+5. the longer value when the other is a prefix of it (a truncated cell);
+6. the trusted copy: the one whose 文号 the rest of the document confirms
+   most (:func:`trusted_copy`, reason ``trusted_copy``);
+7. the copy with the higher OCR confidence;
+8. otherwise the first copy — still a conflict, with reason ``tie``.
 A value missing (None/blank) in one copy is filled from another without conflict.
 
 Why the document comes before confidence: a copy's confidence is the mean over
@@ -28,6 +30,12 @@ each copy misreads different characters, and the copy-wide confidence cannot tel
 which copy is right at a given position; the evidence used there (punctuation a
 Chinese sentence can carry, the characters around the span as the rest of the
 document spells them) is local. Copy confidence decides only what nothing else does.
+
+Why a trusted copy: copies of a form also differ in wording (重要原则 in one,
+重要举措 in another), where neither reading is a misread and character
+statistics cannot choose. The copy the document has already shown careful, its
+document numbers agreeing with the document's other citations, is then the
+better witness than whichever copy scanned more cleanly.
 """
 
 from __future__ import annotations
@@ -153,7 +161,7 @@ class DocContext:
 
 
 def choose(values: Sequence[Any], copies: Sequence[FormCopy], known: float | None = None,
-           context: DocContext | None = None) -> tuple[Any, str]:
+           context: DocContext | None = None, trusted: FormCopy | None = None) -> tuple[Any, str]:
     """Pick one of disagreeing ``values`` (one per copy); returns (value, reason)."""
     present = [(v, c) for v, c in zip(values, copies) if v not in (None, "", [])]
     if not present:
@@ -185,15 +193,18 @@ def choose(values: Sequence[Any], copies: Sequence[FormCopy], known: float | Non
         if len(present) == 2 and methods == {"ocr"} and all(re.search(f"[{_CJK}]", v) for v, _ in present):
             # Chinese text only: digits of a timestamp or code are not merged by character statistics
             (a, ca), (b, cb) = present
-            merged = merge_ocr_texts(a, b, ca.confidence, cb.confidence, context)
+            weights = (float(ca is trusted), float(cb is trusted)) if trusted is not None else (ca.confidence, cb.confidence)
+            merged = merge_ocr_texts(a, b, *weights, context)
             if merged is not None:
                 return merged, "merged_ocr"
-    confs = sorted({round(c.confidence, 3) for _, c in present}, reverse=True)
-    if len(confs) > 1:
-        return next(v for v, c in present if round(c.confidence, 3) == confs[0]), "higher_confidence"
     longest = max(present, key=lambda p: len(_key(p[0])))
     if all(_key(longest[0]).startswith(_key(v)) for v, _ in present):
         return longest[0], "longer_truncated"
+    if trusted is not None and any(c is trusted for _, c in present):
+        return next(v for v, c in present if c is trusted), "trusted_copy"
+    confs = sorted({round(c.confidence, 3) for _, c in present}, reverse=True)
+    if len(confs) > 1:
+        return next(v for v, c in present if round(c.confidence, 3) == confs[0]), "higher_confidence"
     return present[0][0], "tie"
 
 
@@ -284,13 +295,35 @@ def merge_ocr_texts(a: str, b: str, conf_a: float, conf_b: float, context: DocCo
             picks[k] = "a" if _refs(trial["a"]) == _refs(a) else "b"
         elif bad["a"] != bad["b"]:
             picks[k] = min(bad, key=bad.get)
-        elif context is not None and (ga := context.span_support(left, sa, right)) != \
-                (gb := context.span_support(left, sb, right)) and sa and sb:
+        elif context is not None and sa and sb and _misread(context.span_support(left, sa, right),
+                                                            context.span_support(left, sb, right)):
+            ga, gb = context.span_support(left, sa, right), context.span_support(left, sb, right)
             picks[k] = "a" if ga > gb else "b"
         elif not sa or not sb:
             picks[k] = "a" if sa else "b"
     merged = build(picks)
     return merged if merged else first
+
+
+#: One reading of a span is a misread when the document spells it this many
+#: times less often than the other (干繁 0 vs 干警 12); two readings both common
+#: in the document (重要原则 / 重要举措) are two wordings, not a misread.
+MISREAD_RATIO = 4
+
+
+def _misread(support_a: int, support_b: int) -> bool:
+    lo, hi = sorted((support_a, support_b))
+    return hi > 0 and hi >= MISREAD_RATIO * lo
+
+
+def trusted_copy(group: Sequence[FormCopy], context: DocContext | None) -> FormCopy | None:
+    """The copy whose 文号 agree most with the document's citations; None when no copy stands out."""
+    if context is None or len(group) < 2:
+        return None
+    support = [sum(context.ref_support(v) for f in TEXT_FIELDS if isinstance(v := getattr(c, f), str) and v)
+               for c in group]
+    best = max(support)
+    return group[support.index(best)] if best > 0 and support.count(best) == 1 else None
 
 
 def _key(v: Any) -> str:
@@ -335,11 +368,12 @@ def _merge_group(doc_id: str, group: list[FormCopy], known: Known,
     name = group[0].project_name
     row: dict[str, Any] = {"doc_id": doc_id}
     conflicts = []
+    trusted = trusted_copy(group, context)
     for f in TEXT_FIELDS:
         values = [fix_final_stop(getattr(c, f)) if c.method == "ocr" and f in PROSE_FIELDS else getattr(c, f)
                   for c in group]
         value, reason = choose(values, group, _known_amount(known, name, f) if f.startswith("funds") else None,
-                               context)
+                               context, trusted)
         row[f] = value
         if reason not in ("agree", "empty"):
             variants = list(dict.fromkeys(v for v in values if v not in (None, "")))
@@ -375,7 +409,7 @@ def _merge_indicators(doc_id: str, group: list[FormCopy], project_name: str | No
     common = set(keys[0]).intersection(*map(set, keys[1:])) if len(group) > 1 else set(keys[0])
     diffs = [sorted(k for k in ks if k not in common) for ks in keys]
     encoded = [json.dumps(d, ensure_ascii=False) for d in diffs]  # a copy lacking rows is a value too
-    picked, reason = choose(encoded, group)
+    picked, reason = choose(encoded, group, trusted=trusted_copy(group, context))
     best = encoded.index(picked) if picked is not None else 0
     value = diffs[best]
     if not any(diffs):
@@ -427,7 +461,8 @@ def merge_indicator_rows(group: list[FormCopy], best: int, context: DocContext |
     other = [snap_levels(i) for i in group[1 - best].indicators]
     if [(r.scope, r.level1) for r in rows] != [(r.scope, r.level1) for r in other]:
         return rows
-    ca, cb = group[best].confidence, group[1 - best].confidence
+    trusted = trusted_copy(group, context)
+    ca, cb = (1.0, 0.0) if trusted is group[best] else (group[best].confidence, group[1 - best].confidence)
     out = []
     for r, o in zip(rows, other):
         level2 = r.level2 if r.level2 in LEVEL2_WORDS or o.level2 not in LEVEL2_WORDS else o.level2
