@@ -49,7 +49,7 @@ def test_scanned_budget_lines_at_least_98_percent_exact(scanned):
     rows = frame_rows(scanned["budget_lines"])
     for r in rows:
         r["row_no"], r["level"] = int(r["row_no"]), None if r["level"] is None else int(r["level"])
-    assert _share_exact(rows, truth["budget_lines"]) >= 0.98
+    assert _share_exact(rows, truth["budget_lines"]) >= 0.98  # measured 267/267
 
 
 def test_scanned_every_table_keyed_and_read_by_ocr(scanned):
@@ -62,11 +62,11 @@ def test_scanned_every_table_keyed_and_read_by_ocr(scanned):
     assert (doc["ocr_pages"], doc["text_pages"], doc["status"]) == (35, 0, "ok")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 4 open: measured 72/112 project fields (64%) and 104/110 "
-                   "indicators (94.5%) exact. Both OCR copies of a form are read from the same 200 dpi bilevel "
-                   "scan and misread the same marks (，→. between ideographs, 《→(, a faint final 。 lost "
-                   "to the threshold), which no merge of the two copies can prove; see dedupe.merge_ocr_texts")
-def test_scanned_project_fields_and_indicators_at_least_95_percent(scanned):
+@pytest.mark.xfail(strict=True, reason="issue 4 open: measured 81/112 project fields (72%) exact. Both OCR "
+                   "copies of a form are read from the same 200 dpi bilevel scan, where 《》 and 、 lose their "
+                   "thin strokes (《 read as ( or lost, 、 as ,) in both copies alike, so no merge can prove them; "
+                   "a prose field is exact only with every mark right")
+def test_scanned_project_fields_at_least_95_percent(scanned):
     truth = load_truth("yq2025_scanned")
     got = {p["project_name"]: p for p in frame_rows(scanned["projects"])}
     total = exact = 0
@@ -76,9 +76,22 @@ def test_scanned_project_fields_and_indicators_at_least_95_percent(scanned):
             total += 1
             exact += have.get(field) == want[field]
     assert exact / total >= 0.95, f"{exact}/{total} project fields exact"
+
+
+def test_scanned_indicators_at_least_95_percent(scanned):
+    """Measured 108/110: 协警 read 协繁 and 覆盖率 read 獲盖率 in both copies."""
+    truth = load_truth("yq2025_scanned")
     want_ind = {tuple(i[k] for k in INDICATOR_KEY) for i in truth["indicators"]}
     have_ind = {tuple(i[k] for k in INDICATOR_KEY) for i in frame_rows(scanned["indicators"])}
-    assert len(want_ind & have_ind) / len(want_ind) >= 0.95
+    assert len(want_ind & have_ind) / len(want_ind) >= 0.95, f"{len(want_ind & have_ind)}/{len(want_ind)}"
+
+
+def test_scanned_project_fields_at_least_70_percent(scanned):
+    """Where the OCR path stands (81/112), so that it cannot slip back unnoticed."""
+    truth = load_truth("yq2025_scanned")
+    got = {p["project_name"]: p for p in frame_rows(scanned["projects"])}
+    pairs = [(got.get(w["project_name"], {}).get(f), w[f]) for w in truth["projects"] for f in PROJECT_FIELDS]
+    assert sum(have == want for have, want in pairs) >= 0.70 * len(pairs)
 
 
 def test_scanned_form_amounts_and_codes_exact(scanned):
