@@ -376,3 +376,11 @@ def test_a_dot_between_ideographs_is_read_as_the_best_chinese_mark():
     assert read([("", {"2": 1.0}), ("", dot), ("", {"5": 1.0})]) == "2.5"
     assert read([("", {"元": 1.0}), ("", {"/": 1.0}), ("", {"人": 1.0}), ("", dot), ("", {"年": 1.0})]) == "元/人.年"
     assert read([("", {"场": 1.0}), ("", dot)]) == "场."
+
+
+def test_traditional_forms_from_the_recogniser_are_folded_to_simplified():
+    from extract.ocr.numbers import fix_script
+
+    assert fix_script("加強新疆監獄工作") == "加强新疆监狱工作"
+    assert fix_script("金額") == "金额" and fix_script("预算") == "预算"
+    assert fix_script("1,245.30") == "1,245.30" and fix_script("乾隆") == "乾隆"

@@ -18,6 +18,7 @@ comma) is returned unchanged.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _CONFUSED = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "，": ",", "．": ".", "。": "."})
@@ -96,14 +97,23 @@ def fix_enumerator(text: str) -> str:
     return _ENUMERATOR.sub(r"\1、", text)
 
 
-#: Traditional forms the Chinese recognition model emits for common budget words.
-#: Mainland disclosures are printed in simplified characters only, so each of
-#: these is a misreading with a single possible correction (金額 → 金额).
-TRADITIONAL_TO_SIMPLIFIED = str.maketrans({"額": "额", "預": "预", "決": "决", "務": "务", "費": "费", "資": "资",
-                                           "項": "项", "計": "计", "經": "经", "財": "财", "撥": "拨", "門": "门",
-                                           "單": "单", "稅": "税", "業": "业", "體": "体", "購": "购", "運": "运"})
+@functools.lru_cache(maxsize=1)
+def _to_simplified():
+    """OpenCC's traditional → simplified converter (phrase-aware: 乾隆 stays 乾隆)."""
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 def fix_script(text: str) -> str:
-    """Fold traditional characters the recogniser emits into the simplified ones printed."""
-    return text.translate(TRADITIONAL_TO_SIMPLIFIED)
+    """Fold traditional characters the recogniser emits into the simplified ones printed.
+
+    Mainland disclosures are printed in simplified characters only, and the
+    recognition model, trained on both scripts, reads a worn simplified glyph
+    as its traditional form now and then (加強 for 加强, 金額 for 金额), so a
+    traditional form in OCR output is a misreading with one correction. Text
+    layers are never folded: what a PDF says it prints is kept.
+    """
+    if text.isascii():
+        return text
+    return _to_simplified().convert(text)
