@@ -200,3 +200,12 @@ def test_real_23_chongqing_special_fund_card_over_two_pages():
         ("规划和自然资源综合管理", 289015400.0, 6), ("规划和自然资源事务", 357866500.0, 6),
         ("规划测绘及地理信息事务", 184733200.0, 6)]
     assert _ind(listed[1].indicators[3]) == ("年度", "", "", "矿产品监测成果发布频次", "≥1次/月", "≥", 1.0, "次/月")
+
+
+def test_an_ocr_label_one_character_off_is_snapped_to_the_label_list():
+    from extract.stages.form_values import label_field, label_key
+
+    assert label_key("项自名称") == "项目名称" and label_field("项自名称") == "project_name"
+    assert label_key("实施车位") == "实施单位"
+    assert label_key("项目资金(元)") == "项目资金元"  # not one substitution from a listed label: kept
+    assert label_key("合计") == "合计" and label_key("财政拨款") == "财政拨款"

@@ -40,6 +40,8 @@ LABEL_FIELDS: tuple[tuple[str, str], ...] = (
     ("年度资金总额", "funds_annual"),
     ("当年预算", "funds_annual"),  # 重庆: 当年预算 | 88,197.35 (单位：万元 above the card)
 )
+#: Labels an OCR misreading is snapped to (see :func:`label_key`).
+_SNAP_LABELS = tuple(dict.fromkeys(label for label, _ in LABEL_FIELDS if len(label) >= 4))
 #: Labels that end the indicator block of a card form (signature line).
 END_LABELS = ("负责人", "经办人", "联系电话", "填报日期")
 #: The five fund sources of the 项目资金 block, by a keyword of their label.
@@ -71,8 +73,20 @@ def norm(text: str) -> str:
 
 
 def label_key(text: str) -> str:
-    """A label with spaces and punctuation removed, for meaning-based matching."""
-    return _PUNCT.sub("", norm(text)).replace("其中", "")
+    """A label with spaces and punctuation removed, for meaning-based matching.
+
+    A key one character away from exactly one label of :data:`LABEL_FIELDS`
+    (same length) is that label: OCR reads 项自名称 for 项目名称, and a form
+    whose 项目名称 is lost is a form lost. Labels are a closed list, so nothing
+    outside it is forced onto it.
+    """
+    key = _PUNCT.sub("", norm(text)).replace("其中", "")
+    if 4 <= len(key) <= 8 and not any(key.startswith(label) for label in _SNAP_LABELS):
+        near = {label for label in _SNAP_LABELS
+                if len(label) == len(key) and sum(a != b for a, b in zip(label, key)) == 1}
+        if len(near) == 1:
+            return near.pop()
+    return key
 
 
 def label_field(text: str) -> str | None:
