@@ -394,10 +394,18 @@ def speck_area(dpi: int) -> int:
 
 
 def _pad(crop: np.ndarray) -> np.ndarray:
-    """White margin around a tight crop; recognisers expect some background."""
+    """White margin around a tight crop, two thirds of its height on every side.
+
+    The recogniser scales every crop to 48 px high and pays per column of the
+    result, so a taller margin makes the input narrower; glyphs ~20 px high in
+    the 48 read as well as glyphs filling it, and punctuation better. Measured
+    against a quarter of the height (bench.ocr_bench, scanned sample pages
+    5, 8, 12, 15; form pages 16-24, 26-34): 554/554 cells either way, 0.36 →
+    0.49 pages/s per core; marks on form pages read right 70% → 74%.
+    """
     import cv2
 
-    m = max(4, crop.shape[0] // 4)
+    m = max(4, crop.shape[0] * 2 // 3)
     return cv2.copyMakeBorder(crop, m, m, m, m, cv2.BORDER_CONSTANT, value=255)
 
 
