@@ -364,7 +364,7 @@ def read_cells(grey: np.ndarray, grids: list, lines: list[im.Line], engine: OcrE
     despeckled = np.where(im.despeckle(im.ink_mask(clean), speck_area(options.dpi)) > 0, clean, 255).astype(np.uint8)
     boxes = cell_line_boxes(despeckled, grids, options.dpi)
     source = clean if trace.bilevel else despeckled
-    crops = [_pad(source[t:b, x0:x1]) for x0, t, x1, b in boxes]
+    crops = [_pad(source[t:b, x0:x1], trace.bilevel) for x0, t, x1, b in boxes]
     trace.n_cell_crops = len(crops)
     results = engine.recognise_crops(crops) if crops else []
     scale = 72 / options.dpi
@@ -393,19 +393,22 @@ def speck_area(dpi: int) -> int:
     return max(2, round(4 * (dpi / 200) ** 2))
 
 
-def _pad(crop: np.ndarray) -> np.ndarray:
-    """White margin around a tight crop, two thirds of its height on every side.
+def _pad(crop: np.ndarray, bilevel: bool = False) -> np.ndarray:
+    """White margin around a tight crop: two thirds of its height on a bilevel
+    page, a quarter elsewhere.
 
     The recogniser scales every crop to 48 px high and pays per column of the
-    result, so a taller margin makes the input narrower; glyphs ~20 px high in
-    the 48 read as well as glyphs filling it, and punctuation better. Measured
-    against a quarter of the height (bench.ocr_bench, scanned sample pages
-    5, 8, 12, 15; form pages 16-24, 26-34): 554/554 cells either way, 0.36 →
-    0.49 pages/s per core; marks on form pages read right 70% → 74%.
+    result, so a taller margin makes its input narrower. On 1-bit scans glyphs
+    ~20 px high in the 48 read as well as glyphs filling it, and punctuation
+    better: against a quarter (bench.ocr_bench, scanned sample pages 5, 8, 12,
+    15) 554/554 cells either way, 0.39 → 0.52 pages/s per core; form pages 16-34:
+    marks read right 70% → 74%. On the mixed sample's 4-grey-level scans the
+    smaller glyphs lost characters of project names (援疆于部 for 援疆干部; at
+    half the height too), so their copies no longer met the text copies.
     """
     import cv2
 
-    m = max(4, crop.shape[0] * 2 // 3)
+    m = max(4, crop.shape[0] * 2 // 3 if bilevel else crop.shape[0] // 4)
     return cv2.copyMakeBorder(crop, m, m, m, m, cv2.BORDER_CONSTANT, value=255)
 
 
@@ -429,7 +432,7 @@ def read_outside(grey: np.ndarray, grids: list, engine: OcrEngine, options: OcrO
         found += [_word(t, c, (bx0 + x0, bt + y0, bx1 + x0, bb + y0), scale, det=True)
                   for (bx0, bt, bx1, bb), t, c in lines if t.strip()]
     if boxes:
-        results = engine.recognise_crops([_pad(text[t:b, x0:x1]) for x0, t, x1, b in boxes])
+        results = engine.recognise_crops([_pad(text[t:b, x0:x1], trace.bilevel) for x0, t, x1, b in boxes])
         trace.n_line_crops += len(boxes)
         found += [_word(t, c, box, scale) for box, (t, c) in zip(boxes, results) if t.strip() and c >= MIN_CONF]
     return found
