@@ -172,6 +172,23 @@ def suite(sizes: Sizes, skip_ocr: bool) -> list[dict]:
     return rows
 
 
+def ocr_engines_section() -> str:
+    """OCR pages/s per engine, one thread, and peak RSS: ``bench.ocr_bench``'s table.
+
+    The end-to-end scanned row above includes loading the models into the
+    worker (about a second) over a few pages; this is the steady per-page cost.
+    """
+    print("… OCR per engine (bench.ocr_bench)", file=sys.stderr, flush=True)
+    proc = subprocess.run([sys.executable, "-m", "bench.ocr_bench", "--engines", "rapidocr,tesseract",
+                           "--modes", "cells"], capture_output=True, text=True, cwd=HERE.parent)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench.ocr_bench failed:\n{proc.stderr[-3000:]}")
+    return ("\n## OCR per engine\n\n`python -m bench.ocr_bench --engines rapidocr,tesseract --modes cells`: "
+            "the pipeline's OCR of scanned sample pages (render untimed, one warm-up page), one thread; "
+            "cells exact against the born-digital twin. Target: ≥ 0.5 pages/s per core, RSS < 1.5 GB.\n\n```\n"
+            + proc.stdout.strip() + "\n```\n")
+
+
 def ocr_available() -> bool:
     try:
         from extract.stages import ocr  # noqa: F401 - the OCR stage exists and imports
@@ -228,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
              "the --jobs 2 figure; per-core capacity = pages / worker CPU seconds: "
              + ", ".join(f"{r['label']}: {r['pages'] / r['cpu_workers_s']:.1f}" for r in rows
                          if r["tool"] == "extract" and r["cpu_workers_s"]) + ").\n")
+    if not args.no_ocr and ocr_available():
+        text += ocr_engines_section()
     RESULTS.write_text(text, encoding="utf-8")
     print(text)
     return 0
