@@ -264,11 +264,13 @@ def merge_ocr_texts(a: str, b: str, conf_a: float, conf_b: float, context: DocCo
     Where the readings differ (difflib opcodes), each span is decided by, in order:
     1. punctuation: the side that leaves the text with fewer :func:`implausible`
        marks (，read as . between ideographs; 《 read as ( with 》 closing it);
-    2. the document: the side whose characters, with their neighbours, occur more
-       often in the document's other texts (干警 over 干繁);
+    2. the document: when one side's characters, with their neighbours, occur in
+       the document's texts :data:`MISREAD_RATIO` times as often as the other's
+       (干警 over 干繁); two readings both common there are two wordings, not a misread;
     3. a span one side lacks entirely is kept (OCR drops faint glyphs and a final
        。 far more often than it invents them);
-    4. the reading of the copy with the higher confidence.
+    4. the reading of the copy with the higher weight: ``conf_a``/``conf_b``, which
+       :func:`choose` sets to the trusted copy when there is one, else to confidence.
     With ``keep_refs`` the 文号 of ``a`` (already chosen by the document) are kept.
     """
     sm = SequenceMatcher(None, a, b, autojunk=False)
