@@ -297,9 +297,8 @@ def merge_ocr_texts(a: str, b: str, conf_a: float, conf_b: float, context: DocCo
             picks[k] = "a" if _refs(trial["a"]) == _refs(a) else "b"
         elif bad["a"] != bad["b"]:
             picks[k] = min(bad, key=bad.get)
-        elif context is not None and sa and sb and _misread(context.span_support(left, sa, right),
-                                                            context.span_support(left, sb, right)):
-            ga, gb = context.span_support(left, sa, right), context.span_support(left, sb, right)
+        elif context is not None and sa and sb and _misread(
+                ga := context.span_support(left, sa, right), gb := context.span_support(left, sb, right)):
             picks[k] = "a" if ga > gb else "b"
         elif not sa or not sb:
             picks[k] = "a" if sa else "b"
