@@ -49,7 +49,8 @@ def write_outputs(out_dir: Path, rows_by_table: dict[str, list[dict[str, Any]]],
     out_dir.mkdir(parents=True, exist_ok=True)
     frames = {table: contract_frame(table, rows_by_table.get(table, [])) for table in TABLES}
     csv_bytes = {table: df.to_csv(index=False).encode("utf-8") for table, df in frames.items()}
-    typed = {table: arrow_table(table, df) for table, df in frames.items()} if {"parquet", "duckdb"} & set(formats) else {}
+    needs_arrow = bool({"parquet", "duckdb"} & set(formats))
+    typed = {table: arrow_table(table, df) for table, df in frames.items()} if needs_arrow else {}
     with ThreadPoolExecutor(max_workers=1) as pool:
         duck = pool.submit(write_duckdb, out_dir, typed, content_digest(csv_bytes)) if "duckdb" in formats else None
         for table in TABLES:

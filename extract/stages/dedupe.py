@@ -193,7 +193,9 @@ def choose(values: Sequence[Any], copies: Sequence[FormCopy], known: float | Non
         if len(present) == 2 and methods == {"ocr"} and all(re.search(f"[{_CJK}]", v) for v, _ in present):
             # Chinese text only: digits of a timestamp or code are not merged by character statistics
             (a, ca), (b, cb) = present
-            weights = (float(ca is trusted), float(cb is trusted)) if trusted is not None else (ca.confidence, cb.confidence)
+            weights = (ca.confidence, cb.confidence)
+            if trusted is not None:  # where the two readings tie, follow the trusted copy
+                weights = (float(ca is trusted), float(cb is trusted))
             merged = merge_ocr_texts(a, b, *weights, context)
             if merged is not None:
                 return merged, "merged_ocr"
