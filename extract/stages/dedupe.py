@@ -347,8 +347,10 @@ def merge_copies(doc_id: str, copies: Sequence[FormCopy], known: Known = None) -
     out = Merged([], [], [])
     context = DocContext.of(copies)
     for group in group_copies(copies):
-        project, conflicts = _merge_group(doc_id, group, known, context)
-        inds, ind_conflict = _merge_indicators(doc_id, group, project["project_name"] or group[0].project_name, context)
+        trusted = trusted_copy(group, context)
+        project, conflicts = _merge_group(doc_id, group, known, context, trusted)
+        inds, ind_conflict = _merge_indicators(doc_id, group, project["project_name"] or group[0].project_name, context,
+                                               trusted)
         if ind_conflict:
             conflicts.append(ind_conflict)
         project["conflicts"] = len(conflicts)
@@ -366,12 +368,11 @@ def _known_amount(known: Known, name: str, field: str) -> float | None:
     return known.get((name, field))
 
 
-def _merge_group(doc_id: str, group: list[FormCopy], known: Known,
-                 context: DocContext | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _merge_group(doc_id: str, group: list[FormCopy], known: Known, context: DocContext | None = None,
+                 trusted: FormCopy | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     name = group[0].project_name
     row: dict[str, Any] = {"doc_id": doc_id}
     conflicts = []
-    trusted = trusted_copy(group, context)
     for f in TEXT_FIELDS:
         values = [fix_final_stop(getattr(c, f)) if c.method == "ocr" and f in PROSE_FIELDS else getattr(c, f)
                   for c in group]
@@ -401,7 +402,8 @@ def indicator_key(i: IndicatorRow) -> str:
 
 
 def _merge_indicators(doc_id: str, group: list[FormCopy], project_name: str | None = None,
-                      context: DocContext | None = None) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+                      context: DocContext | None = None,
+                      trusted: FormCopy | None = None) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
     """Indicators of the chosen copy; one conflict row listing what differs per copy.
 
     Rows carry the merged project name (the name the ``projects`` row has), and
@@ -412,7 +414,7 @@ def _merge_indicators(doc_id: str, group: list[FormCopy], project_name: str | No
     common = set(keys[0]).intersection(*map(set, keys[1:])) if len(group) > 1 else set(keys[0])
     diffs = [sorted(k for k in ks if k not in common) for ks in keys]
     encoded = [json.dumps(d, ensure_ascii=False) for d in diffs]  # a copy lacking rows is a value too
-    picked, reason = choose(encoded, group, trusted=trusted_copy(group, context))
+    picked, reason = choose(encoded, group, trusted=trusted)
     best = encoded.index(picked) if picked is not None else 0
     value = diffs[best]
     if not any(diffs):
@@ -422,7 +424,7 @@ def _merge_indicators(doc_id: str, group: list[FormCopy], project_name: str | No
     chosen = group[best]
     indicators = [snap_levels(i) for i in chosen.indicators]
     if reason != "agree" and all(c.method == "ocr" for c in group):
-        indicators = merge_indicator_rows(group, best, context)
+        indicators = merge_indicator_rows(group, best, context, trusted)
     name = project_name or group[0].project_name
     rows = [{"doc_id": doc_id, "project_name": name, "scope": i.scope, "level1": i.level1 or None,
              "level2": i.level2 or None, "level3": i.level3, "value_raw": i.value_raw, "op": i.op,
@@ -450,7 +452,8 @@ def snap_levels(row: IndicatorRow) -> IndicatorRow:
     return IndicatorRow(row.scope, level1, level2, row.level3, row.value_raw, row.op, row.value, row.value_unit)
 
 
-def merge_indicator_rows(group: list[FormCopy], best: int, context: DocContext | None) -> list[IndicatorRow]:
+def merge_indicator_rows(group: list[FormCopy], best: int, context: DocContext | None,
+                         trusted: FormCopy | None = None) -> list[IndicatorRow]:
     """The chosen copy's rows with 三级 names merged against the other OCR copy, row by row.
 
     Rows are paired only when both copies list the same scopes and 一级 names in
@@ -464,7 +467,6 @@ def merge_indicator_rows(group: list[FormCopy], best: int, context: DocContext |
     other = [snap_levels(i) for i in group[1 - best].indicators]
     if [(r.scope, r.level1) for r in rows] != [(r.scope, r.level1) for r in other]:
         return rows
-    trusted = trusted_copy(group, context)
     ca, cb = (1.0, 0.0) if trusted is group[best] else (group[best].confidence, group[1 - best].confidence)
     out = []
     for r, o in zip(rows, other):
