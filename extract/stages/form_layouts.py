@@ -241,7 +241,11 @@ def row_cells(grid: Grid, row: int) -> list[Cell]:
 
 def name_header(cell: Cell) -> bool:
     """A header cell naming the project column of a list form (or a card's 项目名称)."""
-    key = fv.label_key(cell.text)
+    return is_name_key(fv.label_key(cell.text))
+
+
+def is_name_key(key: str) -> bool:
+    """The label key of a column or cell naming the project (or unit, department)."""
     return key in ("项目名称", "单位名称", "部门名称", "单位项目名称") or key.startswith("项目名称资金")
 
 
@@ -521,7 +525,7 @@ def _header_zone(grid: Grid) -> tuple[int, list[Cell]]:
 
 def _list_role(key: str) -> str | None:
     """Non-indicator columns of a list form header."""
-    if key in ("项目名称", "单位名称", "部门名称", "单位项目名称") or key.startswith("项目名称资金"):
+    if is_name_key(key):
         return "name"
     if key in ("单位编码", "单位代码", "部门编码"):
         return "code"

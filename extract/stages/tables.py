@@ -49,8 +49,6 @@ class GridContext:
     last_on_page: bool = False
 
 
-
-
 def grid_context(page: Page, index: int) -> GridContext:
     """Title/unit above and a no-data note below grid ``index`` of ``page``."""
     grids = page.grids
