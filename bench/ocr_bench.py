@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", default=DEFAULT_PAGES)
     ap.add_argument("--dpi", type=int, default=200)
     ap.add_argument("--squeeze", type=float, help="rapidocr: share of crop width kept (default: the engine's)")
+    ap.add_argument("--misses", action="store_true", help="list every wrong cell (page, text layer, OCR)")
     ap.add_argument("--one", help=argparse.SUPPRESS)  # engine:mode, run in this process
     args = ap.parse_args(argv)
     if args.pages == "all":
@@ -79,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             cells = f"{r['cells_ok']}/{r['cells']}" if r["cells"] else "-"
             print(f"{engine:10} {mode:6} {r['pages']:>5} {r['pages'] / r['wall']:>12.2f} {r['pages'] / r['cpu']:>11.2f} "
                   f"{r['rss_mb']:>11.0f} {cells:>12}   load {_load()}")
+            for page_no, truth, read in r["misses"] if args.misses else ():
+                print(f"    p{page_no}: {truth!r} read {read!r}")
     return 0
 
 
@@ -110,6 +113,7 @@ def run_one(engine_name: str, mode: str, page_nos: list[int], dpi: int, squeeze:
     ocr_image(images[0], 0, engine, options)  # warm-up: ONNX allocations, tesseract data load
     wall = cpu = 0.0
     ok = total = 0
+    misses: list = []
     for no in page_nos:  # rendered one at a time (untimed): RSS is one worker's, not a page cache's
         (image,), (truth,) = load_pages([no], dpi)
         t0, c0 = time.perf_counter(), _cpu()
@@ -120,10 +124,11 @@ def run_one(engine_name: str, mode: str, page_nos: list[int], dpi: int, squeeze:
         wall += time.perf_counter() - t0
         cpu += _cpu() - c0
         if truth is not None and mode == "cells":
-            good, n = compare_cells(truth, page)
+            good, n = compare_cells(truth, page, misses)
             ok, total = ok + good, total + n
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"pages": len(page_nos), "wall": wall, "cpu": cpu, "rss_mb": rss / 1024, "cells_ok": ok, "cells": total}
+    return {"pages": len(page_nos), "wall": wall, "cpu": cpu, "rss_mb": rss / 1024, "cells_ok": ok, "cells": total,
+            "misses": misses}
 
 
 def _cpu() -> float:
@@ -161,8 +166,11 @@ def read_whole_page(image, page_no: int, engine, options):
     return engine.recognise(im.drop_light_strokes(grey))
 
 
-def compare_cells(truth_page, ocr_page) -> tuple[int, int]:
-    """Cells equal between the text layer's grids and the OCR page's grids (same shapes only)."""
+def compare_cells(truth_page, ocr_page, misses: list | None = None) -> tuple[int, int]:
+    """Cells equal between the text layer's grids and the OCR page's grids (same shapes only).
+
+    Each wrong cell is appended to ``misses`` as (page, truth, read) when given.
+    """
     from extract.stages.grid import find_grids
 
     def norm(s: str) -> str:
@@ -175,6 +183,8 @@ def compare_cells(truth_page, ocr_page) -> tuple[int, int]:
             for x, y in zip(ra, rb):
                 total += 1
                 ok += norm(x) == norm(y)
+                if misses is not None and norm(x) != norm(y):
+                    misses.append((truth_page.page_no, x, y))
         total += abs(a.n_rows - b.n_rows) * a.n_cols  # a missing row counts as wrong cells
     return ok, total
 
