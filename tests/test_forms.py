@@ -207,5 +207,7 @@ def test_an_ocr_label_one_character_off_is_snapped_to_the_label_list():
 
     assert label_key("项自名称") == "项目名称" and label_field("项自名称") == "project_name"
     assert label_key("实施车位") == "实施单位"
+    # a goal header misread is still a header, not the 实施期 goal (scanned sample, 专业人员聘用补贴)
+    assert label_key("实施期自标") == "实施期目标" and label_key("年度日标") == "年度目标"
     assert label_key("项目资金(元)") == "项目资金元"  # not one substitution from a listed label: kept
     assert label_key("合计") == "合计" and label_key("财政拨款") == "财政拨款"

@@ -259,8 +259,6 @@ def kind_of(title: str) -> str:
 
 
 
-GOAL_HEADERS = ("实施期目标", "实施周期目标", "年度目标")
-
 
 def cell_text(cell: Cell, page: Page) -> str:
     """A cell's text with the spaces the text layer printed kept.
@@ -356,7 +354,7 @@ class CardState:
                 continue
             rest = [x for x in cells[i + 1:]]
             stop = next((j for j, x in enumerate(rest) if fv.label_field(x.text) or fv.source_field(x.text)), len(rest))
-            values = [v for v in rest[:stop] if fv.label_key(v.text) not in GOAL_HEADERS]
+            values = [v for v in rest[:stop] if fv.label_key(v.text) not in fv.GOAL_HEADERS]
             head, inline = fv.split_label_value(c.text)
             inline = inline if fv.label_field(head) else ""
             self._set(name, src, c, values, inline)

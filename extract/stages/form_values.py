@@ -40,8 +40,11 @@ LABEL_FIELDS: tuple[tuple[str, str], ...] = (
     ("年度资金总额", "funds_annual"),
     ("当年预算", "funds_annual"),  # 重庆: 当年预算 | 88,197.35 (单位：万元 above the card)
 )
-#: Labels an OCR misreading is snapped to (see :func:`label_key`).
-_SNAP_LABELS = tuple(dict.fromkeys(label for label, _ in LABEL_FIELDS if len(label) >= 4))
+#: Column headers over the 总体目标 goals: 实施期 goal on the left, 年度 on the right.
+GOAL_HEADERS = ("实施期目标", "实施周期目标", "年度目标")
+#: Labels an OCR misreading is snapped to (see :func:`label_key`); a goal header
+#: is one too: read 实施期自标, it was taken for the 实施期 goal itself.
+_SNAP_LABELS = tuple(dict.fromkeys([label for label, _ in LABEL_FIELDS if len(label) >= 4] + list(GOAL_HEADERS)))
 #: Labels that end the indicator block of a card form (signature line).
 END_LABELS = ("负责人", "经办人", "联系电话", "填报日期")
 #: The five fund sources of the 项目资金 block, by a keyword of their label.
