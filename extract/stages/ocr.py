@@ -361,9 +361,9 @@ def read_cells(grey: np.ndarray, grids: list, lines: list[im.Line], engine: OcrE
         return []
     light = grey if trace.bilevel else im.whiten_light(grey, options.hard_threshold)
     clean = im.erase_rulings(light, lines)
-    despeckled = np.where(im.despeckle(im.ink_mask(clean), speck_area(options.dpi)) > 0, clean, 255).astype(np.uint8)
-    boxes = cell_line_boxes(despeckled, grids, options.dpi)
-    source = clean if trace.bilevel else despeckled
+    ink = im.despeckle(im.ink_mask(clean), speck_area(options.dpi)) > 0
+    boxes = cell_line_boxes(ink, grids, options.dpi)
+    source = clean if trace.bilevel else np.where(ink, clean, 255).astype(np.uint8)
     crops = [_pad(source[t:b, x0:x1], trace.bilevel) for x0, t, x1, b in boxes]
     trace.n_cell_crops = len(crops)
     results = engine.recognise_crops(crops) if crops else []
@@ -371,11 +371,14 @@ def read_cells(grey: np.ndarray, grids: list, lines: list[im.Line], engine: OcrE
     return [_word(text, conf, box, scale) for box, (text, conf) in zip(boxes, results) if text.strip()]
 
 
-def cell_line_boxes(clean: np.ndarray, grids: list, dpi: int) -> list[tuple[int, int, int, int]]:
-    """Pixel boxes of the text lines inside each cell (empty cells give none)."""
+def cell_line_boxes(ink: np.ndarray, grids: list, dpi: int) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes of the text lines inside each cell (empty cells give none).
+
+    ``ink`` is the page's despeckled ink mask (boolean), cut per cell.
+    """
     px = dpi / 72
     inset = max(2, int(0.015 * dpi))  # stay clear of the ruling's anti-aliased edge
-    h, w = clean.shape[:2]
+    h, w = ink.shape[:2]
     out = []
     for grid in grids:
         for cell in grid.cells:
@@ -383,7 +386,7 @@ def cell_line_boxes(clean: np.ndarray, grids: list, dpi: int) -> list[tuple[int,
             cx1, cb = min(w, int(cell.x1 * px) - inset), min(h, int(cell.bottom * px) - inset)
             if cx1 - cx0 < 4 or cb - ct < 4:
                 continue
-            for x0, t, x1, b in im.text_bands(clean[ct:cb, cx0:cx1]):
+            for x0, t, x1, b in im.ink_bands(ink[ct:cb, cx0:cx1]):
                 out.append((cx0 + x0, ct + t, cx0 + x1, ct + b))
     return out
 
@@ -393,9 +396,14 @@ def speck_area(dpi: int) -> int:
     return max(2, round(4 * (dpi / 200) ** 2))
 
 
+#: A crop wider than this many times its height is a line of prose (see _pad).
+LONG_CROP = 8
+
+
 def _pad(crop: np.ndarray, bilevel: bool = False) -> np.ndarray:
-    """White margin around a tight crop: two thirds of its height on a bilevel
-    page, a quarter elsewhere.
+    """White margin around a tight crop: above and below, two thirds of its
+    height on a bilevel page and a quarter elsewhere; left and right, a tenth
+    (at least 4 px).
 
     The recogniser scales every crop to 48 px high and pays per column of the
     result, so a taller margin makes its input narrower. On 1-bit scans glyphs
@@ -405,16 +413,26 @@ def _pad(crop: np.ndarray, bilevel: bool = False) -> np.ndarray:
     marks read right 70% → 74%. On the mixed sample's 4-grey-level scans the
     smaller glyphs lost characters of project names (援疆于部 for 援疆干部; at
     half the height too), so their copies no longer met the text copies.
+    Side margins are mostly cost: two thirds of the height (as it was) against
+    a quarter on short crops and 4 px on lines longer than ``LONG_CROP`` heights,
+    form pages 16-34: marks 74.2% → 75.3%, characters 81.8% → 83.9%, 6% fewer
+    columns. Short crops keep a quarter: with 4 px, 科目编码 read 科自编码 twice.
     """
     import cv2
 
-    m = max(4, crop.shape[0] * 2 // 3 if bilevel else crop.shape[0] // 4)
-    return cv2.copyMakeBorder(crop, m, m, m, m, cv2.BORDER_CONSTANT, value=255)
+    h, w = crop.shape[:2]
+    m = max(4, h * 2 // 3 if bilevel else h // 4)
+    side = max(4, h // 10) if w > LONG_CROP * h else m
+    return cv2.copyMakeBorder(crop, m, m, side, side, cv2.BORDER_CONSTANT, value=255)
 
 
 def read_outside(grey: np.ndarray, grids: list, engine: OcrEngine, options: OcrOptions, trace: OcrTrace) -> list[Word]:
-    """Detection + recognition where no grid is, on the box that still holds ink."""
-    text = im.drop_light_strokes(grey)
+    """Detection + recognition where no grid is, on the box that still holds ink.
+
+    The watermark's light strokes are dropped first, except on a bilevel page,
+    which has no light ink to drop (as in :func:`read_cells`).
+    """
+    text = grey.copy() if trace.bilevel else im.drop_light_strokes(grey)
     px = options.dpi / 72
     for g in grids:
         text[max(0, int(g.top * px) - 2):int(g.bottom * px) + 3, max(0, int(g.x0 * px) - 2):int(g.x1 * px) + 3] = 255
