@@ -84,6 +84,18 @@ def test_merge_ocr_texts_keeps_a_span_one_copy_dropped_and_uses_the_document():
     assert merge_ocr_texts("完全不同的一段文字内容", "另外一个项目名称", 0.9, 0.9) is None  # no alignment
 
 
+def test_merge_ocr_texts_drops_a_glyph_read_twice():
+    from extract.stages.dedupe import DocContext, merge_ocr_texts
+
+    ctx = DocContext()
+    for text in ("阳泉市强制隔离戒毒所", "阳泉市强强制隔离戒毒所", "强制人员生活教育费"):
+        ctx.add(text)
+    # the higher-confidence copy read 强 twice; the document has 强强 only in that reading
+    assert merge_ocr_texts("阳泉市强强制隔离戒毒所", "阳泉市强制隔离戒毒所", 0.95, 0.9, ctx) == "阳泉市强制隔离戒毒所"
+    ctx.add("坚强强大")  # a doubled pair the document does use elsewhere is kept
+    assert merge_ocr_texts("阳泉市强强制隔离戒毒所", "阳泉市强制隔离戒毒所", 0.95, 0.9, ctx) == "阳泉市强强制隔离戒毒所"
+
+
 def test_choose_prefers_the_document_majority_for_a_ref_before_confidence():
     from extract.stages.dedupe import DocContext
 
@@ -98,8 +110,8 @@ def test_choose_prefers_the_document_majority_for_a_ref_before_confidence():
     assert (value, reason) == ("根据晋财政法【2013】122号,强制人员生活教育费", "agrees_with_document")
     value, reason = choose(["保障水电费.取暖费", "保障水电费、取暖费"], [hi, lo], context=ctx)
     assert (value, reason) == ("保障水电费、取暖费", "merged_ocr")
-    # without the document nothing changes: confidence decides as before
-    assert choose(["保障水电费.取暖费", "保障水电费、取暖费"], [hi, lo]) == ("保障水电费.取暖费", "higher_confidence")
+    # without the document nothing is merged: the first copy, read about as well, is kept
+    assert choose(["保障水电费.取暖费", "保障水电费、取暖费"], [hi, lo]) == ("保障水电费.取暖费", "tie")
 
 
 def test_indicators_carry_the_merged_name_and_snap_level_names():
@@ -125,7 +137,7 @@ def test_merge_ocr_texts_aligns_a_short_name_with_one_slip():
 
 
 def test_final_dot_of_ocr_prose_is_a_chinese_full_stop():
-    from extract.stages.dedupe import fix_final_stop
+    from extract.ocr.prose import fix_final_stop
 
     assert fix_final_stop("共计25万元.") == "共计25万元。"
     assert fix_final_stop("提升满意度达90%.") == "提升满意度达90%。"
@@ -167,9 +179,13 @@ def test_different_projects_sharing_a_name_stay_apart():
 def test_timestamps_of_two_ocr_copies_are_not_merged_by_characters():
     from extract.stages.dedupe import DocContext
 
-    hi, lo = _copy(method="ocr", conf=0.95), _copy(method="ocr", conf=0.90)
-    assert choose(["2025-01-06T17:32:05", "2025-01-08T17:32:05"], [hi, lo], context=DocContext()) == \
+    hi, lo = _copy(method="ocr", conf=0.95), _copy(method="ocr", conf=0.80)
+    assert choose(["2025-01-08T17:32:05", "2025-01-06T17:32:05"], [lo, hi], context=DocContext()) == \
         ("2025-01-06T17:32:05", "higher_confidence")
+    # copies read about as well (0.95 / 0.93): confidence says nothing, the first copy is followed
+    first, second = _copy(method="ocr", conf=0.93), _copy(method="ocr", conf=0.95)
+    assert choose(["2025-01-08T17:32:05", "2025-01-06T17:32:05"], [first, second], context=DocContext()) == \
+        ("2025-01-08T17:32:05", "tie")
 
 
 def test_an_ocr_name_with_two_misread_glyphs_joins_its_text_copy_when_funds_and_content_agree():
@@ -196,8 +212,11 @@ def test_two_wordings_common_in_the_document_are_not_a_misread_and_the_trusted_c
     assert trusted_copy([careful, sloppy], ctx) is careful
     value, reason = choose([careful.plan, sloppy.plan], [careful, sloppy], context=ctx, trusted=careful)
     assert (value, reason) == ("戒毒条例的重要原则,是保障", "merged_ocr")
-    # with nothing to trust, confidence decides as before
-    assert choose([careful.plan, sloppy.plan], [careful, sloppy], context=ctx)[0] == "戒毒条例的重要举措,是保障"
+    # with nothing to trust, the first copy leads unless the other was read clearly better
+    assert choose([careful.plan, sloppy.plan], [careful, sloppy], context=ctx)[0] == "戒毒条例的重要原则,是保障"
+    assert choose([sloppy.plan, careful.plan], [sloppy, careful], context=ctx)[0] == "戒毒条例的重要举措,是保障"
+    clear = _copy(method="ocr", conf=0.99, plan=sloppy.plan)
+    assert choose([careful.plan, clear.plan], [careful, clear], context=ctx)[0] == "戒毒条例的重要举措,是保障"
     # a field that does not align is taken whole from the trusted copy
     assert choose(["2025-01-08", "2025-01-06"], [careful, sloppy], trusted=careful) == ("2025-01-08", "trusted_copy")
 

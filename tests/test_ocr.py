@@ -384,3 +384,19 @@ def test_traditional_forms_from_the_recogniser_are_folded_to_simplified():
     assert fix_script("加強新疆監獄工作") == "加强新疆监狱工作"
     assert fix_script("金額") == "金额" and fix_script("预算") == "预算"
     assert fix_script("1,245.30") == "1,245.30" and fix_script("乾隆") == "乾隆"
+
+
+# --- prose repairs ----------------------------------------------------------
+
+def test_title_marks_read_as_brackets_are_put_back_only_around_a_title() -> None:
+    from extract.ocr.prose import fix_title_marks
+
+    # (…法) and a half-read pair (…条例》 / 《…规范) are titles: 《》
+    assert fix_title_marks("根据(中华人民共和国人民警察法)、(戒毒条例》以及《司法行政系统工作规范)等") == \
+        "根据《中华人民共和国人民警察法》、《戒毒条例》以及《司法行政系统工作规范》等"
+    assert fix_title_marks("印发《关于加强管理的通知〉的") == "印发《关于加强管理的通知》的"
+    # brackets that hold no title stay brackets
+    for text in ("(1)负责警卫工作;(2)负责执勤", "按照(以下简称办法)执行", "(试行)", "(晋财政法〔2013〕122号)",
+                 "项目(含办公设备购置)", "(2025年度)"):
+        assert fix_title_marks(text) == text
+    assert fix_title_marks(None) is None and fix_title_marks("(Labor Law)") == "(Labor Law)"

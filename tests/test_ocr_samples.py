@@ -62,10 +62,10 @@ def test_scanned_every_table_keyed_and_read_by_ocr(scanned):
     assert (doc["ocr_pages"], doc["text_pages"], doc["status"]) == (35, 0, "ok")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 4 open: measured 80/112 project fields (71%) exact. Both OCR "
-                   "copies of a form are read from the same 200 dpi bilevel scan, where 《》 and 、 lose their "
-                   "thin strokes (《 read as ( or lost, 、 as ,) in both copies alike, so no merge can prove them; "
-                   "a prose field is exact only with every mark right")
+@pytest.mark.xfail(strict=True, reason="issue 4 open: measured 85/112 project fields (76%) exact. Both OCR "
+                   "copies of a form are read from the same 200 dpi bilevel scan, where 、 and ; lose their "
+                   "thin strokes (、 read as ,, ; as :, a final 。 lost) in both copies alike, so no merge can "
+                   "prove them; a prose field is exact only with every mark right")
 def test_scanned_project_fields_at_least_95_percent(scanned):
     truth = load_truth("yq2025_scanned")
     got = {p["project_name"]: p for p in frame_rows(scanned["projects"])}
@@ -86,12 +86,12 @@ def test_scanned_indicators_at_least_95_percent(scanned):
     assert len(want_ind & have_ind) / len(want_ind) >= 0.95, f"{len(want_ind & have_ind)}/{len(want_ind)}"
 
 
-def test_scanned_project_fields_at_least_70_percent(scanned):
-    """Where the OCR path stands (80/112), so that it cannot slip back unnoticed."""
+def test_scanned_project_fields_at_least_75_percent(scanned):
+    """Where the OCR path stands (85/112), so that it cannot slip back unnoticed."""
     truth = load_truth("yq2025_scanned")
     got = {p["project_name"]: p for p in frame_rows(scanned["projects"])}
     pairs = [(got.get(w["project_name"], {}).get(f), w[f]) for w in truth["projects"] for f in PROJECT_FIELDS]
-    assert sum(have == want for have, want in pairs) >= 0.70 * len(pairs)
+    assert sum(have == want for have, want in pairs) >= 0.75 * len(pairs)
 
 
 def test_scanned_form_amounts_and_codes_exact(scanned):

@@ -17,9 +17,13 @@ Merge rule for one field, in order (the first that decides wins):
 5. the longer value when the other is a prefix of it (a truncated cell);
 6. the trusted copy: the one whose 文号 the rest of the document confirms
    most (:func:`trusted_copy`, reason ``trusted_copy``);
-7. the copy with the higher OCR confidence;
+7. the copy read with clearly higher OCR confidence (:data:`CONFIDENCE_GAP`);
 8. otherwise the first copy — still a conflict, with reason ``tie``.
 A value missing (None/blank) in one copy is filled from another without conflict.
+An OCR copy's prose ending in "." ends in 。 before the vote; a merged OCR
+prose value gets its title marks back after it (:mod:`extract.ocr.prose`:
+《…条例》 read as (…条例)). After, because the merge weighs readings by how well
+their brackets pair, and a repair made first changed which spans won elsewhere.
 
 Why the document comes before confidence: a copy's confidence is the mean over
 every cell of the form, so it says next to nothing about the four digits of one
@@ -29,7 +33,10 @@ of a prose cell are merged where they differ rather than one copy taken whole:
 each copy misreads different characters, and the copy-wide confidence cannot tell
 which copy is right at a given position; the evidence used there (punctuation a
 Chinese sentence can carry, the characters around the span as the rest of the
-document spells them) is local. Copy confidence decides only what nothing else does.
+document spells them) is local. Copy confidence decides only what nothing else does,
+and only when one copy was read clearly better: two copies of one scan read
+0.93 and 0.95 are equally good witnesses, and then, as for text copies, the
+first copy is followed (a disclosure appends its re-typed copies after the original).
 
 Why a trusted copy: copies of a form also differ in wording (重要原则 in one,
 重要举措 in another), where neither reading is a misread and character
@@ -51,6 +58,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from extract.ocr.prose import fix_final_stop, fix_title_marks
 from extract.stages.docrefs import find_refs
 from extract.stages.form_layouts import TEXT_FIELDS, FormCopy, IndicatorRow
 from extract.stages.form_values import LEVEL1_WORDS, LEVEL2_WORDS, parse_value
@@ -154,6 +162,14 @@ class DocContext:
         """How many of the document's citations agree with the years of ``text``'s 文号."""
         return sum(self.years.get((r.issuer, r.number), Counter())[r.year] for r in find_refs(text))
 
+    def stutter(self, extra: str, left: str, right: str) -> bool:
+        """Whether ``extra``, read by one copy only, is a glyph read twice (强强制 for 强制).
+
+        It repeats the character beside it, and the document has the doubled pair
+        nowhere but in this one reading.
+        """
+        return len(extra) == 1 and extra in (left[-1:], right[:1]) and self.bigrams[extra * 2] <= 1
+
     def span_support(self, left: str, span: str, right: str) -> int:
         """Occurrences in the document of the character pairs ``span`` makes with its context."""
         s = left[-1:] + span + right[:1]
@@ -193,10 +209,7 @@ def choose(values: Sequence[Any], copies: Sequence[FormCopy], known: float | Non
         if len(present) == 2 and methods == {"ocr"} and all(re.search(f"[{_CJK}]", v) for v, _ in present):
             # Chinese text only: digits of a timestamp or code are not merged by character statistics
             (a, ca), (b, cb) = present
-            weights = (ca.confidence, cb.confidence)
-            if trusted is not None:  # where the two readings tie, follow the trusted copy
-                weights = (float(ca is trusted), float(cb is trusted))
-            merged = merge_ocr_texts(a, b, *weights, context)
+            merged = merge_ocr_texts(a, b, *lead_weights(ca, cb, trusted), context)
             if merged is not None:
                 return merged, "merged_ocr"
     longest = max(present, key=lambda p: len(_key(p[0])))
@@ -204,26 +217,34 @@ def choose(values: Sequence[Any], copies: Sequence[FormCopy], known: float | Non
         return longest[0], "longer_truncated"
     if trusted is not None and any(c is trusted for _, c in present):
         return next(v for v, c in present if c is trusted), "trusted_copy"
-    confs = sorted({round(c.confidence, 3) for _, c in present}, reverse=True)
-    if len(confs) > 1:
-        return next(v for v, c in present if round(c.confidence, 3) == confs[0]), "higher_confidence"
+    confs = sorted((c.confidence for _, c in present), reverse=True)
+    if confs[0] - confs[1] >= CONFIDENCE_GAP:
+        return next(v for v, c in present if c.confidence == confs[0]), "higher_confidence"
     return present[0][0], "tie"
+
+
+#: Two OCR'd copies whose mean confidences differ by less than this were read
+#: about equally well (two copies of one scan); a higher confidence then says
+#: nothing about which wording or which digit is right, so the first copy is
+#: followed, as for text copies.
+CONFIDENCE_GAP = 0.05
+
+
+def lead_weights(a: FormCopy, b: FormCopy, trusted: FormCopy | None) -> tuple[float, float]:
+    """The weights :func:`merge_ocr_texts` settles a tie with, for copy ``a`` and ``b``.
+
+    The trusted copy (its 文号 agree with the document) leads; else the copy
+    read with clearly higher confidence (:data:`CONFIDENCE_GAP`); else ``a``.
+    """
+    if trusted is not None and (trusted is a or trusted is b):
+        return float(a is trusted), float(b is trusted)
+    if abs(a.confidence - b.confidence) >= CONFIDENCE_GAP:
+        return a.confidence, b.confidence
+    return 1.0, 0.0
 
 
 #: Form fields holding Chinese sentences (not names, codes, amounts or dates).
 PROSE_FIELDS = frozenset({"overview", "basis", "necessity", "measures", "plan", "goal_period", "goal_annual"})
-_FINAL_DOT = re.compile(rf"(?<=[^\d\s.])\.$")
-
-
-def fix_final_stop(text: Any) -> Any:
-    """An OCR'd Chinese sentence ending in "." ends in 。: a decimal point needs a digit
-    after it, and a Latin full stop does not close Chinese prose (…共计25万元. → …25万元。).
-
-    Only a text holding ideographs, and only its last character, is changed.
-    """
-    if not isinstance(text, str) or not re.search(f"[{_CJK}]", text):
-        return text
-    return _FINAL_DOT.sub("。", text)
 
 
 def _refs(text: str) -> list[str]:
@@ -268,11 +289,14 @@ def merge_ocr_texts(a: str, b: str, conf_a: float, conf_b: float, context: DocCo
        marks (，read as . between ideographs; 《 read as ( with 》 closing it);
     2. the document: when one side's characters, with their neighbours, occur in
        the document's texts :data:`MISREAD_RATIO` times as often as the other's
-       (干警 over 干繁); two readings both common there are two wordings, not a misread;
-    3. a span one side lacks entirely is kept (OCR drops faint glyphs and a final
-       。 far more often than it invents them);
+       (干警 over 干繁); two readings both common there are two wordings, not a
+       misread, and neither are spans of lengths two apart (切实 / 贯彻落实) nor
+       a 文号's issuer (司发通 / 司法部: an abbreviation has no prose statistics);
+    3. a span of at most :data:`MAX_DROPPED` characters one side lacks is kept
+       (OCR drops faint glyphs and a final 。 far more often than it invents them),
+       unless it is a glyph read twice (:meth:`DocContext.stutter`);
     4. the reading of the copy with the higher weight: ``conf_a``/``conf_b``, which
-       :func:`choose` sets to the trusted copy when there is one, else to confidence.
+       :func:`choose` sets with :func:`lead_weights`.
     With ``keep_refs`` the 文号 of ``a`` (already chosen by the document) are kept.
     """
     sm = SequenceMatcher(None, a, b, autojunk=False)
@@ -299,15 +323,21 @@ def merge_ocr_texts(a: str, b: str, conf_a: float, conf_b: float, context: DocCo
             picks[k] = "a" if _refs(trial["a"]) == _refs(a) else "b"
         elif bad["a"] != bad["b"]:
             picks[k] = min(bad, key=bad.get)
-        elif context is not None and sa and sb and _misread(
+        elif _refs(trial["a"]) != _refs(trial["b"]):
+            continue  # a 文号's issuer is an abbreviation, not prose: no statistics, the lead copy's
+        elif context is not None and sa and sb and abs(len(sa) - len(sb)) <= 1 and _misread(
                 ga := context.span_support(left, sa, right), gb := context.span_support(left, sb, right)):
             picks[k] = "a" if ga > gb else "b"
-        elif not sa or not sb:
-            picks[k] = "a" if sa else "b"
+        elif (not sa or not sb) and len(sa or sb) <= MAX_DROPPED:
+            stutter = context is not None and context.stutter(sa or sb, left, right)
+            picks[k] = ("b" if sa else "a") if stutter else ("a" if sa else "b")
     merged = build(picks)
     return merged if merged else first
 
 
+#: OCR drops a faint glyph or two (a final 。, a thin 一), not a phrase: a longer
+#: span one copy lacks is a difference of wording, settled by the lead copy.
+MAX_DROPPED = 2
 #: One reading of a span is a misread when the document spells it this many
 #: times less often than the other (干繁 0 vs 干警 12); two readings both common
 #: in the document (重要原则 / 重要举措) are two wordings, not a misread.
@@ -378,6 +408,8 @@ def _merge_group(doc_id: str, group: list[FormCopy], known: Known, context: DocC
                   for c in group]
         value, reason = choose(values, group, _known_amount(known, name, f) if f.startswith("funds") else None,
                                context, trusted)
+        if f in PROSE_FIELDS and all(c.method == "ocr" for c in group):
+            value = fix_title_marks(value)  # after the merge: brackets still count as read there
         row[f] = value
         if reason not in ("agree", "empty"):
             variants = list(dict.fromkeys(v for v in values if v not in (None, "")))
@@ -467,7 +499,7 @@ def merge_indicator_rows(group: list[FormCopy], best: int, context: DocContext |
     other = [snap_levels(i) for i in group[1 - best].indicators]
     if [(r.scope, r.level1) for r in rows] != [(r.scope, r.level1) for r in other]:
         return rows
-    ca, cb = (1.0, 0.0) if trusted is group[best] else (group[best].confidence, group[1 - best].confidence)
+    ca, cb = lead_weights(group[best], group[1 - best], trusted)
     out = []
     for r, o in zip(rows, other):
         level2 = r.level2 if r.level2 in LEVEL2_WORDS or o.level2 not in LEVEL2_WORDS else o.level2
