@@ -400,3 +400,22 @@ def test_title_marks_read_as_brackets_are_put_back_only_around_a_title() -> None
                  "项目(含办公设备购置)", "(2025年度)"):
         assert fix_title_marks(text) == text
     assert fix_title_marks(None) is None and fix_title_marks("(Labor Law)") == "(Labor Law)"
+
+
+def test_ocr_section_text_gets_its_title_marks_back_and_a_text_layer_does_not() -> None:
+    from pathlib import Path
+
+    from extract.model import Document, Page, PageKind, Word
+    from extract.stages.sections import extract_sections
+
+    def page(no: int, method: str) -> Page:
+        lines = ["一、部门职责", "根据(中华人民共和国预算法)规定,编制本部门预算。"]
+        words = [Word(t, 72, 100 + 30 * i, 72 + 12 * len(t), 112 + 30 * i, size=12) for i, t in enumerate(lines)]
+        return Page(page_no=no, width=595, height=842, kind=PageKind.IMAGE if method == "ocr" else PageKind.TEXT,
+                    method=method, words=words)
+
+    for method, want in (("ocr", "根据《中华人民共和国预算法》规定,编制本部门预算。"),
+                         ("text", "根据(中华人民共和国预算法)规定,编制本部门预算。")):
+        doc = Document(doc_id="d", path="d.pdf", source=Path("d.pdf"), pages=[page(1, method)])
+        (row,) = [r for r in extract_sections(doc) if r["heading"].startswith("一")]
+        assert row["text"] == want

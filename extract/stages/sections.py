@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Any
 
 from extract.model import Document, Page, Word
+from extract.ocr.prose import fix_title_marks
 from extract.stages.forms import is_form_page
 from extract.stages.grid import words_in_grids
 from extract.stages.layout import group_lines, line_text
@@ -52,12 +53,16 @@ def extract_sections(doc: Document) -> list[dict[str, Any]]:
     part: str | None = None
     current: dict[str, Any] | None = None
     paragraphs: list[str] = []
+    read_from: set[int] = set()  # pages the current section's text comes from
     left_margin = _left_margin(doc)
     right_margin = _right_margin(doc)
+    ocr_pages = {p.page_no for p in doc.pages if p.method == "ocr"}
 
     def close() -> None:
         if current is not None:
-            current["text"] = "\n".join(p for p in paragraphs if p)
+            text = "\n".join(p for p in paragraphs if p)
+            # read from a scan: 《…》 titles the scan turned into (…) are put back
+            current["text"] = fix_title_marks(text) if read_from & ocr_pages else text
             rows.append(current)
 
     for page in doc.pages:
@@ -76,18 +81,19 @@ def extract_sections(doc: Document) -> list[dict[str, Any]]:
                 heading = f"{part} {m.group(2)}".strip()
                 current = {"doc_id": doc.doc_id, "part": part, "heading": heading, "text": "",
                            "page_first": page.page_no}
-                paragraphs = []
+                paragraphs, read_from = [], set()
                 continue
             in_glossary = current is not None and "名词解释" in current["heading"] and current["heading"].startswith("第")
             if is_heading(flat, words, right_margin) and not in_glossary:
                 close()
                 current = {"doc_id": doc.doc_id, "part": part, "heading": flat, "text": "",
                            "page_first": page.page_no}
-                paragraphs = []
+                paragraphs, read_from = [], set()
                 continue
             if current is None:
                 continue
             indented = words[0].x0 > left_margin + 1.5 * max(words[0].size, 8)
+            read_from.add(page.page_no)
             if not paragraphs or indented:
                 paragraphs.append(text)
             else:
