@@ -319,11 +319,12 @@ def merge_ocr_texts(a: str, b: str, conf_a: float, conf_b: float, context: DocCo
         left, right = a[max(0, i1 - 1):i1], a[i2:i2 + 1]
         trial = {side: build(picks[:k] + [side] + picks[k + 1:]) for side in ("a", "b")}
         bad = {side: implausible(t) for side, t in trial.items()}
-        if keep_refs and _refs(trial["a"]) != _refs(trial["b"]):
-            picks[k] = "a" if _refs(trial["a"]) == _refs(a) else "b"
+        refs = {side: _refs(t) for side, t in trial.items()}
+        if keep_refs and refs["a"] != refs["b"]:
+            picks[k] = "a" if refs["a"] == _refs(a) else "b"
         elif bad["a"] != bad["b"]:
             picks[k] = min(bad, key=bad.get)
-        elif _refs(trial["a"]) != _refs(trial["b"]):
+        elif refs["a"] != refs["b"]:
             continue  # a 文号's issuer is an abbreviation, not prose: no statistics, the lead copy's
         elif context is not None and sa and sb and abs(len(sa) - len(sb)) <= 1 and _misread(
                 ga := context.span_support(left, sa, right), gb := context.span_support(left, sb, right)):
