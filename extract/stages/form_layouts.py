@@ -258,8 +258,6 @@ def kind_of(title: str) -> str:
     return "department" if "部门整体" in fv.norm(title) else "project"
 
 
-
-
 def cell_text(cell: Cell, page: Page) -> str:
     """A cell's text with the spaces the text layer printed kept.
 

@@ -79,7 +79,7 @@ def label_key(text: str) -> str:
     """A label with spaces and punctuation removed, for meaning-based matching.
 
     A key one character away from exactly one label of :data:`LABEL_FIELDS`
-    (same length) is that label: OCR reads 项自名称 for 项目名称, and a form
+    or :data:`GOAL_HEADERS` (same length) is that label: OCR reads 项自名称 for 项目名称, and a form
     whose 项目名称 is lost is a form lost. Labels are a closed list, so nothing
     outside it is forced onto it.
     """
