@@ -126,12 +126,12 @@ def test_seal_and_watermark_are_removed() -> None:
     assert (im.whiten_light(grey, im.HARD_THRESHOLD) == 205).sum() == 0
 
 
-def test_text_bands_split_a_wrapped_cell() -> None:
+def test_ink_bands_split_a_wrapped_cell() -> None:
     crop = np.full((80, 200), 255, np.uint8)
     crop[10:25, 20:180] = 0
     crop[40:55, 20:90] = 0
     crop[70, 5] = 0  # a speck
-    assert im.text_bands(crop) == [(20, 10, 180, 25), (20, 40, 90, 55)]
+    assert im.ink_bands(im.despeckle(im.ink_mask(crop), 4) > 0) == [(20, 10, 180, 25), (20, 40, 90, 55)]
 
 
 # --- engines and failure paths ---------------------------------------------

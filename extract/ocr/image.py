@@ -221,20 +221,14 @@ def erase_rulings(grey: np.ndarray, lines: list[Line], pad: int = 2) -> np.ndarr
     return out
 
 
-def text_bands(crop: np.ndarray, min_gap: int = 2, min_height: int = 4, speck: int = 4) -> list[tuple[int, int, int, int]]:
-    """Boxes (x0, y0, x1, y1) of the text lines inside a cell crop, top to bottom.
+def ink_bands(ink: np.ndarray, min_gap: int = 2, min_height: int = 4) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of the text lines in a boolean ink mask, top to bottom.
 
     A cell may wrap its text over two or three lines; recognition models read
     one line, so each band of ink rows separated by blank rows is read alone.
-    """
-    return ink_bands(despeckle(ink_mask(crop), speck) > 0, min_gap, min_height)
-
-
-def ink_bands(ink: np.ndarray, min_gap: int = 2, min_height: int = 4) -> list[tuple[int, int, int, int]]:
-    """:func:`text_bands` of a boolean ink mask that is already despeckled.
-
-    A page's mask is made once and sliced per cell: making it per cell (a
-    threshold and a component pass for each of ~100 cells) cost ~0.3 s a page.
+    The mask comes despeckled: a page's mask is made once and sliced per cell
+    (made per cell, a threshold and a component pass for each of ~100 cells
+    cost ~0.3 s a page).
     """
     rows = ink.any(axis=1)
     bands: list[tuple[int, int]] = []

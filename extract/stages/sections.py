@@ -53,16 +53,15 @@ def extract_sections(doc: Document) -> list[dict[str, Any]]:
     part: str | None = None
     current: dict[str, Any] | None = None
     paragraphs: list[str] = []
-    read_from: set[int] = set()  # pages the current section's text comes from
+    from_scan = False  # a line of the current section was read by OCR
     left_margin = _left_margin(doc)
     right_margin = _right_margin(doc)
-    ocr_pages = {p.page_no for p in doc.pages if p.method == "ocr"}
 
     def close() -> None:
         if current is not None:
             text = "\n".join(p for p in paragraphs if p)
             # read from a scan: 《…》 titles the scan turned into (…) are put back
-            current["text"] = fix_title_marks(text) if read_from & ocr_pages else text
+            current["text"] = fix_title_marks(text) if from_scan else text
             rows.append(current)
 
     for page in doc.pages:
@@ -81,19 +80,19 @@ def extract_sections(doc: Document) -> list[dict[str, Any]]:
                 heading = f"{part} {m.group(2)}".strip()
                 current = {"doc_id": doc.doc_id, "part": part, "heading": heading, "text": "",
                            "page_first": page.page_no}
-                paragraphs, read_from = [], set()
+                paragraphs, from_scan = [], False
                 continue
             in_glossary = current is not None and "名词解释" in current["heading"] and current["heading"].startswith("第")
             if is_heading(flat, words, right_margin) and not in_glossary:
                 close()
                 current = {"doc_id": doc.doc_id, "part": part, "heading": flat, "text": "",
                            "page_first": page.page_no}
-                paragraphs, read_from = [], set()
+                paragraphs, from_scan = [], False
                 continue
             if current is None:
                 continue
             indented = words[0].x0 > left_margin + 1.5 * max(words[0].size, 8)
-            read_from.add(page.page_no)
+            from_scan = from_scan or page.method == "ocr"
             if not paragraphs or indented:
                 paragraphs.append(text)
             else:
