@@ -5,25 +5,37 @@ Used by the CLI and the tests. Each document is one task in an isolated worker
 result is cached under ``OUT/.cache`` (:mod:`extract.cache`) so a re-run redoes
 only changed files and a killed run resumes. Batch-level steps (byte-identical
 duplicates) run after all documents, then every table is written in the chosen
-formats (:mod:`extract.outputs`), atomically and only when changed.
+formats (:mod:`extract.outputs`), atomically and only when changed, and the QA
+report from the pictures the workers drew.
+
+OUT is checked for writing and locked (:mod:`extract.outdir`) before any work,
+so two runs never interleave their tables. Inputs that are not regular files
+(FIFOs, dangling or looping links) get a ``failed`` row without ever being
+opened.
 """
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import logging
+import os
+import stat
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from extract.cache import ResultCache
-from extract.executor import DEFAULT_MEMORY_MB, Limits, LocalPool, OnDone, Task, run_in_process
+from extract.cache import ResultCache, worker_failure, worth_retrying
+from extract.executor import DEFAULT_MEMORY_MB, Limits, LocalPool, OnDone, Task, failed_result, run_in_process
+from extract.outdir import check_writable, out_lock
 from extract.outputs import FORMATS, write_outputs
 from extract.pipeline import Options, Result
 from extract.stages import docrefs
 from extract.stages.write import write_if_changed
+from extract.text import display_path
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,17 +61,37 @@ class BatchSummary:
 
 
 def find_inputs(inputs: Iterable[Path]) -> list[tuple[Path, str]]:
-    """(absolute path, path relative to its input folder) of every PDF, sorted."""
+    """(absolute path, path relative to its input folder) of every ``*.pdf`` entry, sorted.
+
+    Every entry named like a PDF is listed, whatever it is (a FIFO, a dangling
+    or looping link): each must get its ``documents`` row saying why it was not read.
+    """
     found: list[tuple[Path, str]] = []
     for root in inputs:
         root = Path(root)
-        if root.is_file():
-            found.append((root.resolve(), root.name))
+        if not root.is_dir():
+            found.append((Path(os.path.abspath(root)), root.name))
             continue
         for p in sorted(root.rglob("*")):
-            if p.is_file() and p.suffix.lower() == ".pdf" and not p.name.startswith("."):
-                found.append((p.resolve(), p.relative_to(root).as_posix()))
+            if p.suffix.lower() == ".pdf" and not p.name.startswith(".") and not p.is_dir():
+                found.append((Path(os.path.abspath(p)), p.relative_to(root).as_posix()))
     return found
+
+
+def not_a_file(path: Path) -> tuple[str, str] | None:
+    """(category, reason) when ``path`` cannot be read as a file, without opening it (a FIFO would block)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "broken_link", "a symbolic link to a file that does not exist"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "broken_link", "a symbolic link loop"
+        return "unreadable", exc.strerror or type(exc).__name__
+    if stat.S_ISREG(mode):
+        return None
+    kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return "not_a_file", f"{kind}, not a regular file"
 
 
 @dataclass
@@ -73,6 +105,9 @@ class BatchConfig:
     executor: str = "local"  # local | ray
     ray_address: str | None = None
     use_cache: bool = True
+    retry_failed: bool = False  # re-extract documents whose cached result is a timeout, crash or memory failure
+    wait: bool = False  # wait for another run's lock on OUT instead of refusing
+    report: bool = False  # write OUT/report.html (the CLI does; API callers ask)
 
 
 class Progress:
@@ -99,25 +134,36 @@ def run_batch(inputs: Iterable[Path] | Path, out_dir: Path, options: Options = O
     if isinstance(inputs, (str, Path)):
         inputs = [Path(inputs)]
     out_dir = Path(out_dir)
-    files = find_inputs(inputs)
-    unique, copies = split_identical(files)
-    results = _run(unique, out_dir, options, config, progress, on_result)
-    rows = merge_results(results)
-    add_identical_copies(rows["documents"], copies)
-    if rows.get("doc_refs"):  # 文号 voted once more over the whole batch, one vote per document
-        rows["doc_refs"], batch_conflicts = docrefs.reconcile_batch(rows["doc_refs"])
-        rows.setdefault("conflicts", []).extend(batch_conflicts)
-    frames = write_outputs(out_dir, rows, config.formats)
-    write_run_log(out_dir, results)
+    check_writable(out_dir)
+    with out_lock(out_dir, wait=config.wait):
+        files = find_inputs(inputs)
+        unique, copies, unreadable = split_identical(files)
+        results = _run(unique, out_dir, options, config, progress, on_result) + unreadable
+        for result in unreadable:
+            _notify(result, 0, False, progress, on_result)
+        rows = merge_results(results)
+        add_identical_copies(rows["documents"], copies)
+        if rows.get("doc_refs"):  # 文号 voted once more over the whole batch, one vote per document
+            rows["doc_refs"], batch_conflicts = docrefs.reconcile_batch(rows["doc_refs"])
+            rows.setdefault("conflicts", []).extend(batch_conflicts)
+        frames = write_outputs(out_dir, rows, config.formats)
+        write_run_log(out_dir, results, ResultCache(out_dir, options))
+        if config.report:
+            from extract.report import report_for_run
+
+            report_for_run(out_dir)
     return summarise(frames, time.perf_counter() - t0)
 
 
-def write_run_log(out_dir: Path, results: list[Result]) -> None:
-    """Per-document seconds (sum of stage timings) for the QA report, outside the tables."""
+def write_run_log(out_dir: Path, results: list[Result], store: ResultCache) -> None:
+    """Per-document seconds (sum of stage timings) and pictures folder, for the QA report, outside the tables."""
     from extract.report import RUN_LOG
 
     seconds = {r.doc_id: round(sum(r.timings.values()), 3) for r in results}
-    write_if_changed(out_dir / RUN_LOG, json.dumps({"seconds": seconds}, sort_keys=True).encode())
+    pictures = {r.doc_id: store.pictures_dir(r.doc_id).relative_to(out_dir).as_posix() for r in results
+                if store.pictures_dir(r.doc_id).is_dir()}
+    log_text = json.dumps({"seconds": seconds, "pictures": pictures}, sort_keys=True)
+    write_if_changed(out_dir / RUN_LOG, log_text.encode())
 
 
 def _run(files: list[tuple[Path, str, str]], out_dir: Path, options: Options, config: BatchConfig,
@@ -129,10 +175,10 @@ def _run(files: list[tuple[Path, str, str]], out_dir: Path, options: Options, co
     tasks: list[Task] = []
     for i, (source, rel, doc_id) in enumerate(files):
         cached = store.load(doc_id, rel) if config.use_cache and doc_id else None
-        if cached is not None:
-            results[i] = cached
+        if cached is not None and not _retry(cached, config):
+            results[i] = _place(cached, files[i][1])
         else:
-            tasks.append(Task(i, source, rel, doc_id or ""))
+            tasks.append(Task(i, source, display_path(rel)[0], doc_id or ""))
     progress.planned(len(files), len(tasks), sum(sizes.values()))
     for i, result in results.items():
         _notify(result, sizes[files[i][1]], True, progress, on_result)
@@ -144,10 +190,9 @@ def _run(files: list[tuple[Path, str, str]], out_dir: Path, options: Options, co
         if not writers_loaded:  # the first result: every worker has been forked by now
             load_table_writers()
             writers_loaded = True
-        if _cacheable(result):
-            result = store.store(result)
+        result = _place(_cached(store, task, result), files[task.index][1])
         results[task.index] = result
-        _notify(result, sizes[task.rel_path], False, progress, on_result)
+        _notify(result, sizes[files[task.index][1]], False, progress, on_result)
 
     run_tasks(tasks, options, config, on_done)
     return [results[i] for i in sorted(results)]
@@ -177,9 +222,28 @@ def run_tasks(tasks: list[Task], options: Options, config: BatchConfig, on_done:
         LocalPool(config.jobs, limits).run(tasks, options, on_done)
 
 
-def _cacheable(result: Result) -> bool:
-    """A worker that timed out or died says nothing about the file: retry it next run."""
-    return not any(i.get("stage") == "worker" for i in result.rows.get("issues", []))
+def _retry(cached: Result, config: BatchConfig) -> bool:
+    """A cached timeout, crash or memory failure is re-extracted only when asked, or with higher limits."""
+    failure = worker_failure(cached)
+    return failure is not None and (config.retry_failed or worth_retrying(failure, config.timeout, config.memory_mb))
+
+
+def _cached(store: ResultCache, task: Task, result: Result) -> Result:
+    """``result`` stored in the cache; if the cache cannot take it, the document is failed, not the batch."""
+    try:
+        return store.store(result)
+    except Exception as exc:  # noqa: BLE001 - a full disk or a bad entry costs this document, no more
+        log.warning("cannot cache %s: %s", task.rel_path, exc)
+        return failed_result(task, "cache", f"the result could not be cached: {type(exc).__name__}: {exc}")
+
+
+def _place(result: Result, rel: str) -> Result:
+    """Set the ``documents`` row's path as this run found the file (it may have moved, or be named in
+    bytes that are not UTF-8: shown escaped, kept as hex in ``path_bytes``)."""
+    shown, raw = display_path(rel)
+    row = result.rows["documents"][0]
+    row["path"], row["path_bytes"] = shown, raw
+    return result
 
 
 def _notify(result: Result, size: int, cached: bool, progress: Progress,
@@ -204,8 +268,10 @@ def merge_results(results: list[Result]) -> dict[str, list[dict[str, Any]]]:
     return rows
 
 
-def split_identical(files: list[tuple[Path, str]]) -> tuple[list[tuple[Path, str, str | None]], list[tuple[str, str]]]:
-    """Files to process as (path, rel, doc_id), and (path, doc_id) of byte-identical later copies.
+def split_identical(files: list[tuple[Path, str]]) -> tuple[list[tuple[Path, str, str | None]], list[tuple[str, str]],
+                                                         list[Result]]:
+    """Files to process as (path, rel, doc_id); (rel, doc_id) of byte-identical later copies; and
+    the failed results of entries that are not readable files.
 
     A byte-identical copy is not extracted again (its rows would double every
     figure); it gets a ``documents`` row pointing at the first copy.
@@ -215,25 +281,37 @@ def split_identical(files: list[tuple[Path, str]]) -> tuple[list[tuple[Path, str
     seen: set[str] = set()
     unique: list[tuple[Path, str, str | None]] = []
     copies: list[tuple[str, str]] = []
+    unreadable: list[Result] = []
     for source, rel in files:
         try:
-            doc_id = hash_file(source)
-        except OSError:
-            unique.append((source, rel, None))  # unreadable: the pipeline reports it
-            continue
-        if doc_id in seen:
+            problem = not_a_file(source)
+            doc_id = None if problem else hash_file(source)
+        except OSError as exc:  # vanished or unreadable between listing and hashing
+            problem = ("unreadable", exc.strerror or type(exc).__name__)
+        if problem or doc_id is None:
+            unreadable.append(_unreadable(rel, *(problem or ("unreadable", "cannot be hashed"))))
+        elif doc_id in seen:
             copies.append((rel, doc_id))
         else:
             seen.add(doc_id)
             unique.append((source, rel, doc_id))
-    return unique, copies
+    return unique, copies, unreadable
+
+
+def _unreadable(rel: str, category: str, reason: str) -> Result:
+    """The ``failed`` row of an entry that is not a readable file; its id is a digest of its path (it has no bytes)."""
+    doc_id = hashlib.sha256(b"path:" + os.fsencode(rel)).hexdigest()[:16]
+    task = Task(-1, Path(rel), display_path(rel)[0], doc_id)
+    return _place(failed_result(task, category, reason), rel)
 
 
 def add_identical_copies(documents: list[dict[str, Any]], copies: list[tuple[str, str]]) -> None:
     by_id = {d["doc_id"]: d for d in documents}
     for rel, doc_id in copies:
         first = by_id[doc_id]
-        documents.append({**first, "path": rel, "duplicate_of": doc_id, "n_tables": 0, "seconds": 0.0})
+        shown, raw = display_path(rel)
+        documents.append({**first, "path": shown, "path_bytes": raw, "duplicate_of": doc_id, "n_tables": 0,
+                          "seconds": 0.0})
 
 
 def summarise(frames: dict[str, pd.DataFrame], seconds: float) -> BatchSummary:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -49,13 +50,16 @@ def cli() -> None:
               help="local worker processes, or Ray tasks (pip install 'extract[ray]').")
 @click.option("--ray-address", default=None, help="Ray cluster address (e.g. ray://head:10001); default: local Ray.")
 @click.option("--no-cache", is_flag=True, help="Re-extract every document, ignoring OUT/.cache.")
+@click.option("--retry-failed", is_flag=True,
+              help="Re-extract documents whose cached result is a timeout, crash or memory-cap failure.")
+@click.option("--wait", is_flag=True, help="If another run is using OUT, wait for it instead of refusing.")
 @click.option("--log-json", is_flag=True, help="JSON-lines events and log records on stderr.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first error instead of recording it.")
 @click.option("-v", "--verbose", count=True)
 @click.option("-q", "--quiet", is_flag=True)
 def run(inputs: tuple[Path, ...], out_dir: Path, jobs: int, ocr: str, ocr_engine: str, dpi: int, formats: str,
         timeout: float | None, memory_mb: int, executor: str, ray_address: str | None, no_cache: bool,
-        log_json: bool, fail_fast: bool, verbose: int, quiet: bool) -> None:
+        retry_failed: bool, wait: bool, log_json: bool, fail_fast: bool, verbose: int, quiet: bool) -> None:
     """Extract every PDF under INPUTS into OUT.
 
     Re-runs only extract files that changed (OUT/.cache); outputs are rewritten
@@ -65,25 +69,36 @@ def run(inputs: tuple[Path, ...], out_dir: Path, jobs: int, ocr: str, ocr_engine
     """
     setup_logging(verbose, log_json)
     reporter = make_reporter(log_json, quiet)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends a run the way Ctrl-C does: exit 130, files whole
     try:
         config = BatchConfig(jobs=jobs, timeout=timeout, memory_mb=memory_mb or None,
                              formats=parse_formats(formats), executor=executor, ray_address=ray_address,
-                             use_cache=not no_cache)
+                             use_cache=not no_cache, retry_failed=retry_failed, wait=wait, report=True)
         if executor == "ray":
             import_ray()  # fail now (exit 4), not after scanning the inputs
         options = Options(ocr=ocr, ocr_engine=ocr_engine, dpi=dpi, fail_fast=fail_fast)
         summary = run_batch(list(inputs), out_dir, options, config=config, progress=reporter)
+        reporter.summary(summary, _shown(out_dir))
     except KeyboardInterrupt:
         click.echo("\ninterrupted; finished documents are cached in OUT/.cache, re-run to resume", err=True)
         sys.exit(ExitCode.INTERRUPTED)
     except ExtractError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    reporter.summary(summary, os.fspath(out_dir))
-    from extract.report import report_for_run  # pandas: loaded after the workers forked
-
-    report_for_run(out_dir, list(inputs))
+    except Exception as exc:  # noqa: BLE001 - a bug in the batch itself: one line, the traceback with -v
+        logging.getLogger(__name__).debug("fatal", exc_info=True)
+        click.echo(f"error: {type(exc).__name__}: {exc} (run with -v for the traceback)", err=True)
+        sys.exit(ExitCode.FATAL)
     sys.exit(ExitCode.OK if summary.all_ok else ExitCode.SOME_DOCUMENTS_FAILED)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _shown(path: Path) -> str:
+    """A path as text that any terminal can print (bytes that are not UTF-8 escaped)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def setup_logging(verbose: int, log_json: bool) -> None:
@@ -105,16 +120,17 @@ def schema(out_dir: Path) -> None:
 
 @cli.command()
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--inputs", "input_dirs", multiple=True, type=click.Path(exists=True, path_type=Path),
-              help="Folder (or file) the PDFs were read from, to draw pages; repeatable.")
-def report(out_dir: Path, input_dirs: tuple[Path, ...]) -> None:
-    """Write OUT/report.html, the QA report, from a run's output tables.
+def report(out_dir: Path) -> None:
+    """Rewrite OUT/report.html and OUT/report/, the QA report, from a run's output tables.
 
-    Example: extract report out/ --inputs samples/
+    The page pictures come from the run's cache (OUT/.cache), where the workers
+    drew them; nothing is read from the PDFs again.
+
+    Example: extract report out/
     """
-    from extract.report import build_report, resolve_inputs
+    from extract.report import build_report
 
-    click.echo(os.fspath(build_report(out_dir, resolve_inputs(out_dir, list(input_dirs)) or None)))
+    click.echo(_shown(build_report(out_dir)))
 
 
 def main() -> int:

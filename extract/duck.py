@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extract.stages.write import atomic_write
+from extract.stages.write import stamp_matches, write_stamp
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -54,7 +54,7 @@ def write_duckdb(out_dir: Path, tables: dict[str, pa.Table], digest: str) -> boo
     """Build ``out_dir/extract.duckdb`` atomically unless ``digest`` says nothing changed."""
     target = out_dir / DB_NAME
     stamp = out_dir / f".{DB_NAME}.sha"
-    if target.exists() and stamp.exists() and stamp.read_text() == digest:
+    if stamp_matches(target, stamp, digest):
         return False
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=f".{DB_NAME}.", suffix=".tmp")
     os.close(fd)
@@ -65,7 +65,7 @@ def write_duckdb(out_dir: Path, tables: dict[str, pa.Table], digest: str) -> boo
     finally:
         Path(tmp).unlink(missing_ok=True)
         Path(tmp + ".wal").unlink(missing_ok=True)
-    atomic_write(stamp, digest.encode())
+    write_stamp(target, stamp, digest)
     return True
 
 

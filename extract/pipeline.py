@@ -20,6 +20,7 @@ from extract.errors import ExtractError, InputError
 from extract.model import Document, Issue, PageKind, Status
 from extract.stages import dedupe, docrefs, forms, grid, ingest, lines, normalise, read, sections, tables
 from extract.stages.layout import group_lines, line_text, words_text
+from extract.text import make_page_valid, make_rows_valid
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ class Options:
     dpi: int = 200
     fail_fast: bool = False
     max_pages: int = 5000  # documents longer than this are cut, with an issue
+    #: (page, why) of pages not to read: set by the batch when a worker died inside
+    #: them, so that a retry keeps the rest of the document. Not in the cache key.
+    skip_pages: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass
@@ -45,6 +49,9 @@ class Result:
     #: The JSON this result was parsed from (a worker's answer), so the parent can
     #: cache it without serialising it again.
     json_text: str | None = field(default=None, repr=False, compare=False)
+    #: The QA report's pictures of this document (PNG bytes by name), drawn by the
+    #: worker; cached beside the result, never part of the tables.
+    pictures: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
 
 DocStage = Callable[[Document, Options], None]
@@ -151,38 +158,71 @@ DOC_STAGES: list[tuple[str, DocStage]] = [
 ]
 
 
+#: Called with each page number before it is read, and with 0 after the last:
+#: a worker process publishes it so that, if the process dies inside a page (a
+#: native crash, an allocation refused at the memory cap), the batch knows which.
+PageHook = Callable[[int], None]
+_page_hook: PageHook | None = None
+
+
+def set_page_hook(hook: PageHook | None) -> None:
+    global _page_hook
+    _page_hook = hook
+
+
+def _at_page(page_no: int) -> None:
+    if _page_hook is not None:
+        _page_hook(page_no)
+
+
 def read_pages(doc: Document, pdf, options: Options) -> None:
     """Page stages: read the text layer, route to OCR where needed, find grids."""
     n = min(len(pdf), options.max_pages)
     if len(pdf) > options.max_pages:
         doc.add_issue(Issue("read", "too_long", f"{len(pdf)} pages; only the first {n} read"))
-    for i in range(n):
-        page_no = i + 1
-        t0 = time.perf_counter()
-        try:
-            pdf_page = pdf[i]
-            page = read.read_page(pdf_page, page_no)
-            regions: list = []  # images on a text page read by OCR (a table pasted as a picture)
-            if needs_ocr(page, options):
-                page = ocr_page(doc, pdf_page, page, options)
-            elif options.ocr != "never" and page.kind == PageKind.TEXT and page.facts.image_cover > 0:
-                regions = ocr_regions(pdf_page, page, options)
-            page.grids = grid.find_grids(page)
-            for g in page.grids:
-                # budget_tables.method: text or ocr
-                g.method = "ocr" if regions and in_regions((g.x0, g.top, g.x1, g.bottom), regions) else page.method
-            pdf_page.close()
-        except ExtractError as exc:
-            doc.add_issue(Issue("read", "page", str(exc), page_no))
-            continue
-        except Exception as exc:  # noqa: BLE001 - one bad page must not lose the document
-            if options.fail_fast:
-                raise
-            doc.add_issue(Issue("read", type(exc).__name__, str(exc), page_no))
-            continue
-        finally:
-            doc.timings["read"] = doc.timings.get("read", 0.0) + time.perf_counter() - t0
-        doc.pages.append(page)
+    skipped = dict(options.skip_pages)
+    try:
+        for i in range(n):
+            if i + 1 in skipped:
+                continue
+            _at_page(i + 1)
+            read_one_page(doc, pdf, i, options)
+    finally:
+        _at_page(0)
+
+
+def read_one_page(doc: Document, pdf, i: int, options: Options) -> None:
+    """Read page ``i`` (0-based) into ``doc.pages``; a failure becomes an issue on that page."""
+    page_no = i + 1
+    t0 = time.perf_counter()
+    try:
+        pdf_page = pdf[i]
+        page = read.read_page(pdf_page, page_no)
+        regions: list = []  # images on a text page read by OCR (a table pasted as a picture)
+        if needs_ocr(page, options):
+            page = ocr_page(doc, pdf_page, page, options)
+        elif options.ocr != "never" and page.kind == PageKind.TEXT and page.facts.image_cover > 0:
+            regions = ocr_regions(pdf_page, page, options)
+        replaced = make_page_valid(page)
+        if replaced:
+            doc.add_issue(Issue("read", "invalid_text", f"{replaced} code point(s) that are not valid Unicode "
+                                "text (lone surrogates) replaced by U+FFFD", page_no))
+        page.grids = grid.find_grids(page)
+        for g in page.grids:
+            # budget_tables.method: text or ocr
+            g.method = "ocr" if regions and in_regions((g.x0, g.top, g.x1, g.bottom), regions) else page.method
+        pdf_page.close()
+    except ExtractError as exc:
+        doc.add_issue(Issue("read", "page", str(exc), page_no))
+        return
+    except Exception as exc:  # noqa: BLE001 - one bad page must not lose the document
+        if options.fail_fast:
+            raise
+        doc.add_issue(Issue("read", type(exc).__name__, str(exc) or type(exc).__name__, page_no))
+        return
+    finally:
+        doc.timings["read"] = doc.timings.get("read", 0.0) + time.perf_counter() - t0
+    doc.pages.append(page)
 
 
 def ocr_regions(pdf_page, page, options: Options) -> list:
@@ -227,21 +267,29 @@ def process_document(source: Path, rel_path: str, options: Options = Options(), 
     hashes every file once to find byte-identical copies).
     """
     t0 = time.perf_counter()
+    return document_result(extract_document(source, rel_path, options, doc_id), t0)
+
+
+def extract_document(source: Path, rel_path: str, options: Options = Options(), doc_id: str | None = None) -> Document:
+    """The document with every stage run over it (pages read, rows added); never raises for bad input."""
     doc_id = doc_id or ingest.hash_file(source)
     doc = Document(doc_id=doc_id, path=rel_path, source=source)
     try:
         pdf = ingest.open_pdf(source)
     except InputError as exc:
         doc.status, doc.error = Status.FAILED, str(exc)
-        return _result(doc, t0)
+        return doc
     try:
         doc.n_pages = len(pdf)
         read_pages(doc, pdf, options)
     finally:
         pdf.close()
+    for page_no, why in options.skip_pages:  # "memory_limit: worker aborted by SIGABRT …"
+        category, _, message = why.partition(": ")
+        doc.add_issue(Issue("worker", category, f"page {page_no} not read ({category}): {message}", page_no))
     for name, stage in DOC_STAGES:
         run_stage(doc, name, stage, options)
-    return _result(doc, t0)
+    return doc
 
 
 def run_stage(doc: Document, name: str, stage: DocStage, options: Options) -> None:
@@ -258,7 +306,13 @@ def run_stage(doc: Document, name: str, stage: DocStage, options: Options) -> No
         doc.timings[name] = time.perf_counter() - t0
 
 
-def _result(doc: Document, t0: float) -> Result:
+def document_result(doc: Document, t0: float) -> Result:
+    """The document's rows for every output table, with its ``documents`` row and issues.
+
+    Every string is made valid text here, the one door out of the pipeline:
+    a lone surrogate that reached a row (from a name, a message) would make the
+    result impossible to encode, cache or write.
+    """
     if doc.n_pages is not None and doc.status != Status.FAILED and not doc.pages:
         doc.status, doc.error = Status.FAILED, doc.error or "no page could be read"
     seconds = round(time.perf_counter() - t0, 3)
@@ -271,4 +325,5 @@ def _result(doc: Document, t0: float) -> Result:
     rows.setdefault("issues", []).extend(
         {"doc_id": doc.doc_id, "stage": i.stage, "category": i.category, "message": i.message, "page": i.page_no}
         for i in doc.issues)
+    make_rows_valid(rows)
     return Result(doc_id=doc.doc_id, rows=rows, timings=dict(doc.timings))

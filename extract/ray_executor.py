@@ -17,8 +17,8 @@ from typing import Any
 
 from extract import cache
 from extract.errors import DependencyError
-from extract.executor import Limits, OnDone, Task, failed_result
-from extract.pipeline import Options, process_document
+from extract.executor import Limits, OnDone, Task, extract_task, failed_result
+from extract.pipeline import Options
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +32,11 @@ def import_ray() -> Any:
     return ray
 
 
-def _extract_json(task: Task, options: Options) -> str:
-    """The Ray task body: one document → result JSON (strings travel cheaply)."""
-    return cache.dumps(process_document(task.source, task.rel_path, options, task.doc_id or None))
+def _extract_json(task: Task, options: Options) -> tuple[str, dict[str, bytes]]:
+    """The Ray task body: one document → (result JSON, report pictures); strings travel cheaply."""
+    answer: dict[str, Any] = {}
+    extract_task(task, options, answer.__setitem__)
+    return answer["result"], answer["pictures"]
 
 
 def run_ray(tasks: Iterable[Task], options: Options, on_done: OnDone, address: str | None = None,
@@ -78,10 +80,13 @@ def _submit_and_collect(ray: Any, tasks: list[Task], options: Options, on_done: 
 
 def _fetch(ray: Any, ref: Any, task: Task, started: float) -> Any:
     try:
-        return cache.loads(ray.get(ref))
+        text, pictures = ray.get(ref)
     except ray.exceptions.RayError as exc:  # worker died, task cancelled, OOM-killed
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return failed_result(task, "crashed", f"{type(exc).__name__}: {reason}", time.monotonic() - started)
+    result = cache.loads(text)
+    result.pictures = pictures
+    return result
 
 
 def _cancel_late(ray: Any, refs: dict[Any, tuple[Task, float]], timeout: float, on_done: OnDone) -> None:
@@ -91,4 +96,5 @@ def _cancel_late(ray: Any, refs: dict[Any, tuple[Task, float]], timeout: float, 
         if now - started > timeout:
             ray.cancel(ref, force=True)
             del refs[ref]
-            on_done(task, failed_result(task, "timeout", f"no result after {timeout:g} s", now - started))
+            on_done(task, failed_result(task, "timeout", f"no result after {timeout:g} s (--timeout)", now - started,
+                                        limit=timeout))

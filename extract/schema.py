@@ -26,6 +26,8 @@ CONTRACT: dict[str, list[tuple[str, str, str]]] = {
         ("error", "string", "why it is partial or failed, else null"),
         ("duplicate_of", "string", "doc_id of an identical or same-content earlier file"),
         ("n_tables", "integer", "extra: budget tables found"),
+        ("path_bytes", "string", "extra: the path's bytes in hex when they are not valid UTF-8 (path then shows "
+                                 "them escaped, e.g. \\xff), else null"),
     ],
     "budget_tables": [
         ("doc_id", "string", ""), ("table_key", "string", "contract vocabulary"),

@@ -23,7 +23,10 @@ from bench import craft
 from extract import executor
 from extract.api import BatchConfig, Progress, run_batch
 from extract.errors import ExitCode
-from extract.pipeline import Options, Result, process_document
+from extract.outdir import LOCK_NAME
+from extract import pipeline
+from extract.model import Document
+from extract.pipeline import Options, Result, extract_document, read_one_page
 
 EXTRACT = [sys.executable, "-m", "extract"]
 
@@ -37,6 +40,11 @@ def small_corpus(root: Path, n: int = 4, pages: int = 6) -> Path:
     for i in range(n):
         craft.page_slice(root / f"doc{i:02d}.pdf", 4 + 3 * i, pages)
     return root
+
+
+def mtimes(out: Path) -> dict[str, int]:
+    """Modification times of OUT's files, but the lock (it records each run's pid)."""
+    return {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file() and p.name != LOCK_NAME}
 
 
 def csv_bytes(out: Path) -> dict[str, bytes]:
@@ -94,8 +102,8 @@ def test_decompression_bomb_gets_a_status(tmp_path: Path) -> None:
 
 # --- isolation ----------------------------------------------------------------------------------
 
-def _misbehave(source: Path, rel_path: str, options: Options, doc_id: str | None = None) -> Result:
-    """Stands in for process_document inside forked workers (inherited through fork)."""
+def _misbehave(source: Path, rel_path: str, options: Options, doc_id: str | None = None) -> Document:
+    """Stands in for extract_document inside forked workers (inherited through fork)."""
     if rel_path == "segfault.pdf":
         os.kill(os.getpid(), signal.SIGSEGV)
     if rel_path == "hang.pdf":
@@ -104,25 +112,64 @@ def _misbehave(source: Path, rel_path: str, options: Options, doc_id: str | None
         bytearray(6 * 1024**3)  # over the cap: MemoryError in the worker
     if rel_path == "bug.pdf":
         raise RuntimeError("a bug")
-    return process_document(source, rel_path, options, doc_id)
+    return extract_document(source, rel_path, options, doc_id)
+
+
+def _abort_on_page_2(doc: Document, pdf, i: int, options: Options) -> None:
+    """Stands in for read_one_page: page 2 of bomb.pdf ends the worker the way a refused native allocation does."""
+    if doc.path == "bomb.pdf" and i == 1:
+        os.abort()
+    read_one_page(doc, pdf, i, options)
 
 
 def test_worker_crash_timeout_memory_isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(executor, "process_document", _misbehave)
-    names = ["segfault.pdf", "hang.pdf", "hog.pdf", "bug.pdf", "fine1.pdf", "fine2.pdf"]
+    monkeypatch.setattr(executor, "extract_document", _misbehave)
+    monkeypatch.setattr(pipeline, "read_one_page", _abort_on_page_2)
+    names = ["segfault.pdf", "hang.pdf", "hog.pdf", "bug.pdf", "bomb.pdf", "fine1.pdf", "fine2.pdf"]
     for i, name in enumerate(names):
         craft.page_slice(tmp_path / "in" / name, 1 + i, 2)
     config = BatchConfig(jobs=2, timeout=4, memory_mb=3072)
     summary = run_batch(tmp_path / "in", tmp_path / "out", config=config)
     docs = summary.frames["documents"].set_index("path")
     assert docs.loc["segfault.pdf", "error"].startswith("crashed: worker killed by SIGSEGV")
-    assert docs.loc["hang.pdf", "error"].startswith("timeout")
-    assert docs.loc["hog.pdf", "error"].startswith("memory")
+    assert docs.loc["hang.pdf", "error"] == "timeout: no result after 4 s (--timeout)"
+    assert docs.loc["hog.pdf", "error"] == "memory_limit: over the 3072 MB cap (--max-memory)"
     assert docs.loc["bug.pdf", "error"] == "crashed: RuntimeError: a bug"
+    # the worker died inside page 2: the document is read again without it, page 1 kept
+    assert docs.loc["bomb.pdf", "status"] == "partial"
+    assert docs.loc["bomb.pdf", "error"].startswith("worker: page 2 not read (memory_limit): worker killed by "
+                                                    "SIGABRT, the way native code ends when the 3072 MB cap")
+    assert docs.loc["bomb.pdf", "text_pages"] == 1
     assert list(docs.loc[["fine1.pdf", "fine2.pdf"], "status"]) == ["ok", "ok"], docs["error"].to_dict()
-    # worker failures are not cached: the next run tries those files again
+    # every outcome is cached, failures too: an unchanged re-run does not pay the timeout again
     cached = {p.name.split("-")[0] for p in (tmp_path / "out" / ".cache").glob("*.json")}
-    assert cached == set(docs.loc[["fine1.pdf", "fine2.pdf"], "doc_id"])
+    assert cached == set(docs["doc_id"])
+    t0 = time.monotonic()
+    again = run_batch(tmp_path / "in", tmp_path / "out", config=config).frames["documents"].set_index("path")
+    assert time.monotonic() - t0 < 4, "the cached timeout is not run again"
+    assert again["error"].to_dict() == docs["error"].to_dict()
+
+
+def test_cached_failures_retried_when_asked_or_limits_grow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cached timeout is served from the cache under the same limits; a longer --timeout
+    or --retry-failed extracts the file again."""
+    monkeypatch.setattr(executor, "extract_document", _misbehave)
+    for folder, first in (("a", 3), ("b", 4)):
+        craft.page_slice(tmp_path / folder / "hang.pdf", first, 1)
+
+    def run(folder: str, **config: object) -> tuple[list[tuple[str, bool]], str]:
+        recorder = Recorder()
+        docs = run_batch(tmp_path / folder, tmp_path / f"out-{folder}", config=BatchConfig(**config),
+                         progress=recorder).frames["documents"]
+        return recorder.events, docs.loc[0, "error"] if docs.loc[0, "status"] != "ok" else "ok"
+
+    for folder in ("a", "b"):
+        assert run(folder, timeout=1)[1] == "timeout: no result after 1 s (--timeout)"
+    monkeypatch.setattr(executor, "extract_document", extract_document)  # the file would now succeed
+    assert run("a", timeout=1) == ([("hang.pdf", True)], "timeout: no result after 1 s (--timeout)")
+    assert run("a", timeout=30) == ([("hang.pdf", False)], "ok"), "more time: tried again"
+    assert run("b", timeout=1) == ([("hang.pdf", True)], "timeout: no result after 1 s (--timeout)")
+    assert run("b", timeout=1, retry_failed=True) == ([("hang.pdf", False)], "ok")
 
 
 # --- incremental and crash-safe -----------------------------------------------------------------
@@ -131,12 +178,12 @@ def test_rerun_skips_unchanged_and_keeps_outputs(tmp_path: Path) -> None:
     src = small_corpus(tmp_path / "in", n=3, pages=4)
     out = tmp_path / "out"
     run_batch(src, out, config=BatchConfig(jobs=1))
-    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()}
+    before = mtimes(out)
     first = csv_bytes(out)
     rec = Recorder()
     run_batch(src, out, config=BatchConfig(jobs=1), progress=rec)
     assert all(cached for _, cached in rec.events) and len(rec.events) == 3
-    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.is_file()} == before  # nothing rewritten
+    assert mtimes(out) == before  # nothing rewritten
     craft.varied_copy(src / "doc01.pdf", 7, source=src / "doc01.pdf")  # content same, bytes differ
     rec = Recorder()
     run_batch(src, out, config=BatchConfig(jobs=1), progress=rec)

@@ -1,4 +1,5 @@
-"""The QA report opens in headless Chromium: documents listed, the one-digit failure shown.
+"""The QA report opens in headless Chromium: the index lists, sorts and filters documents;
+a document's page shows the one-digit failure beside its crop.
 
 Needs the Debian ``chromium`` package (in the Makefile's APT_PKGS); skipped with
 the reason when /usr/bin/chromium is absent. Chromium is started by the test
@@ -14,39 +15,63 @@ from pathlib import Path
 
 import pytest
 
-from extract.api import run_batch
-from extract.report import build_report, resolve_inputs
+from extract.api import BatchConfig, run_batch
+from extract.report import build_report
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium not installed (apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
+def out(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report")
     files = [SAMPLES / "yq2025_born_digital.pdf", SAMPLES / "yq2025_one_digit.pdf"]
-    run_batch(files, out)
-    return build_report(out, resolve_inputs(out, files))
+    run_batch(files, out, config=BatchConfig(report=True))
+    return out
 
 
-def test_report_is_static_and_pictures_sit_beside_it(report: Path):
-    text = report.read_text(encoding="utf-8")
-    assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), "no CDN or remote resources"
-    assert "<script" not in text
-    pictures = list((report.parent / "report_files").glob("*.png"))
-    assert any("_check" in p.name for p in pictures), "a crop for each failing check"
-    assert any("_p7." in p.name for p in pictures), "a thumbnail of each table page"
+def doc_page(out: Path, name: str) -> Path:
+    import pandas as pd
+
+    docs = pd.read_csv(out / "documents.csv").set_index("path")
+    return out / "report" / f"{docs.loc[name, 'doc_id']}.html"
+
+
+def test_report_is_static_and_pictures_sit_beside_it(out: Path):
+    index = (out / "report.html").read_text(encoding="utf-8")
+    page = doc_page(out, "yq2025_one_digit.pdf")
+    text = page.read_text(encoding="utf-8")
+    for html in (index, text):
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "no CDN or remote resources"
+        assert not re.search(r"<script[^>]+src=", html), "no script from elsewhere"
+    assert "<script" not in text, "a document's page needs no script"
+    pictures = sorted(p.name for p in (page.parent / page.stem).glob("*.png"))
+    assert any(p.startswith("check") for p in pictures), "a crop for each failing check"
+    assert "p7.png" in pictures, "a thumbnail of each table page"
     for src in re.findall(r'src="([^"]+)"', text):
-        assert (report.parent / src).is_file(), src
+        assert (page.parent / src).is_file(), src
+    for href in re.findall(r'href="(report/[^"]+)"', index):
+        assert (out / href).is_file(), href
 
 
-def test_every_conflict_shows_the_pages_its_variants_were_read_on(report: Path):
+def test_pictures_are_drawn_by_the_workers_and_cached(out: Path):
+    """The report copies the pictures the workers cached; rebuilding it draws nothing and changes nothing."""
+    cached = sorted(p.name for p in (out / ".cache").glob("*.pictures/*.png"))
+    shown = sorted(p.name for p in (out / "report").glob("*/*.png"))
+    assert cached == shown and len(shown) > 20
+    before = {p: p.stat().st_mtime_ns for p in (out / "report").rglob("*")}
+    build_report(out)
+    assert {p: p.stat().st_mtime_ns for p in (out / "report").rglob("*")} == before
+
+
+def test_every_conflict_shows_the_pages_its_variants_were_read_on(out: Path):
     """遗属补助's 填报日期 differs between its copies on pages 22 and 32: both pages are shown."""
-    text = report.read_text(encoding="utf-8")
+    text = doc_page(out, "yq2025_born_digital.pdf").read_text(encoding="utf-8")
     rows = re.findall(r"<tr><td[^>]*>project</td><td[^>]*>遗属补助</td><td[^>]*>filled_at</td>(.*?)</tr>", text)
     assert rows, "the 遗属补助 填报日期 conflict is listed"
-    pages = re.findall(r'class="thumb" src="report_files/[0-9a-f]+_p(\d+)\.png"', rows[0])
+    pages = re.findall(r'class="thumb" src="[0-9a-f]+/p(\d+)\.png"', rows[0])
     assert sorted(int(p) for p in pages) == [22, 32]
 
 
@@ -54,22 +79,31 @@ def _chromium(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([CHROMIUM, *FLAGS, *args], capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium not installed (apt-get install chromium)")
-def test_report_dom_in_chromium(report: Path):
-    done = _chromium("--dump-dom", report.as_uri())
+@needs_chromium
+def test_report_dom_in_chromium(out: Path):
+    done = _chromium("--dump-dom", doc_page(out, "yq2025_one_digit.pdf").as_uri())
     assert done.returncode == 0, done.stderr[-2000:]
     dom = done.stdout
-    assert dom.count('class="doc-row"') == 2
-    assert "yq2025_born_digital.pdf" in dom and "yq2025_one_digit.pdf" in dom
     failing = re.findall(r'<tr class="failing-check">(.*?)</tr>', dom, re.S)
     assert len(failing) == 4
     assert any("sum.children" in f and "20408" in f for f in failing)
     assert all("expenditure_total" in f and "58.00" in f for f in failing if "cross." in f)
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium not installed (apt-get install chromium)")
-def test_report_screenshot(report: Path):
-    shot = report.parent / "screenshot.png"
-    done = _chromium("--window-size=1300,2400", f"--screenshot={shot}", report.as_uri())
+@needs_chromium
+def test_index_dom_in_chromium(out: Path):
+    done = _chromium("--dump-dom", (out / "report.html").as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = re.findall(r'<tr class="doc-row"[^>]*>(.*?)</tr>', done.stdout, re.S)
+    assert len(rows) == 2
+    one_digit = next(r for r in rows if "yq2025_one_digit.pdf" in r)
+    assert re.search(r'class="num fail">4<', one_digit), "its four failing checks"
+    assert re.search(r'<td class="num">7</td><td class="num ok">', one_digit), "its seven projects"
+
+
+@needs_chromium
+def test_report_screenshot(out: Path):
+    shot = out / "screenshot.png"
+    done = _chromium("--window-size=1300,2400", f"--screenshot={shot}", doc_page(out, "yq2025_one_digit.pdf").as_uri())
     assert done.returncode == 0, done.stderr[-2000:]
     assert shot.is_file() and shot.stat().st_size > 20_000

@@ -1,19 +1,27 @@
-"""The QA report: ``OUT/report.html`` plus pictures in ``OUT/report_files/``.
+"""The QA report: ``OUT/report.html`` (the batch index) and one page per document under ``OUT/report/``.
 
 Reads the output tables a run wrote (documents, budget_tables, budget_lines,
-checks, conflicts, projects, indicators) and, when found, the source PDFs for
-pictures; writes one static HTML page (inline CSS and SVG, no scripts, no
-server) a reviewer opens from disk: batch summary, then per document the tables
-with page thumbnails, every failing check beside a crop of its figure, the
-conflicts, projects and indicators, and spending by function as a bar chart.
+checks, conflicts, projects, indicators, doc_refs) and the pictures the workers
+drew and cached (:mod:`extract.stages.pictures`; the run log says where); writes
+static HTML a reviewer opens from disk. The index lists every document (status,
+pages, tables, projects, failing checks), sortable and filterable in the browser
+with a few lines of inline script, no server; each document's page shows its
+tables with page thumbnails, every failing check beside a crop of its figure,
+spending by function, the conflicts with the pages their variants were read on,
+projects and indicators.
+
+The parent never opens a PDF here: pictures are copied (hard-linked) from the
+cache, so the report costs file copies and string building, whatever the PDFs
+hold. Every file is written atomically and only when its content changed;
+pages and pictures of documents no longer in the batch are removed last, so an
+interrupted report never points at missing pictures.
 """
 
 from __future__ import annotations
 
 import json
-
 import logging
-import re
+import os
 import shutil
 from collections import defaultdict
 from html import escape
@@ -24,54 +32,99 @@ import pandas as pd
 
 from extract.report import html
 from extract.report.chart import bar_chart
-from extract.report.pictures import PdfPages, crop_figure, thumbnail
+from extract.stages.pictures import conflict_pages, crop_name, failing_figures, thumb_name
+from extract.stages.write import file_digest, write_if_changed
 
 log = logging.getLogger(__name__)
 
 Row = dict[str, Any]
 TABLES = ("documents", "budget_tables", "budget_lines", "checks", "conflicts", "projects", "indicators", "doc_refs")
-#: Pictures per document, so a 300-page report stays quick to build and to open.
-MAX_THUMBS = 40
-MAX_CROPS = 30
-_LOCATION = re.compile(r"^(?P<key>\S+) row (?P<row>\d+) \[(?P<label>.*?)\].* col (?P<col>.*) p(?P<page>\d*)$")
-
-
-#: Written by a run beside the tables: per-document processing time for the report.
+#: Written by a run beside the tables: per-document processing time and pictures folder.
 RUN_LOG = "run_log.json"
+INDEX = "report.html"
+PAGES_DIR = "report"
 
 
-def build_report(out_dir: Path, inputs: dict[str, Path] | None = None) -> Path:
-    """Write ``out_dir/report.html``; ``inputs`` maps doc_id → PDF (else documents.path is tried)."""
+def build_report(out_dir: Path) -> Path:
+    """Write the index and every document's page; return the index's path."""
     out_dir = Path(out_dir)
     data = {name: load_table(out_dir, name) for name in TABLES}
-    files = out_dir / "report_files"
-    shutil.rmtree(files, ignore_errors=True)
-    files.mkdir(parents=True, exist_ok=True)
+    run_log = read_run_log(out_dir)
     by_doc = {name: _group(rows) for name, rows in data.items()}
     counts = {d["doc_id"]: _counts(by_doc["checks"].get(d["doc_id"], [])) for d in data["documents"]}
-    seconds = run_seconds(out_dir)
+    projects = {doc_id: len(rows) for doc_id, rows in by_doc["projects"].items()}
     for d in data["documents"]:
-        d.setdefault("seconds", seconds.get(d["doc_id"]))
-    sections = []
+        d.setdefault("seconds", run_log["seconds"].get(d["doc_id"]))
+    pages_dir = out_dir / PAGES_DIR
+    pages_dir.mkdir(exist_ok=True)
+    keep: set[str] = set()
     for d in data["documents"]:
         if d.get("duplicate_of"):
             continue
-        pdf_path = (inputs or {}).get(d["doc_id"]) or Path(str(d["path"]))
-        sections.append(document_section(d, {n: by_doc[n].get(d["doc_id"], []) for n in TABLES}, pdf_path, files))
-    body = ("<h1>Extraction QA report</h1>" + html.summary(data["documents"], counts) + "".join(sections))
-    target = out_dir / "report.html"
-    target.write_text(html.page("Extraction QA report", body), encoding="utf-8")
-    return target
+        doc_id = str(d["doc_id"])
+        rows = {n: by_doc[n].get(doc_id, []) for n in TABLES}
+        pictures = copy_pictures(out_dir, run_log["pictures"].get(doc_id), pages_dir / doc_id)
+        page = document_page(d, rows, {name: f"{doc_id}/{name}" for name in pictures})
+        write_if_changed(pages_dir / f"{doc_id}.html", page.encode("utf-8"))
+        keep |= {f"{doc_id}.html", doc_id}
+    index = out_dir / INDEX
+    body = "<h1>Extraction QA report</h1>" + html.index(data["documents"], counts, projects, f"{PAGES_DIR}/")
+    write_if_changed(index, html.page("Extraction QA report", body, script=html.SORT_FILTER_JS).encode("utf-8"))
+    remove_stale(pages_dir, keep)
+    return index
 
 
-def run_seconds(out_dir: Path) -> dict[str, float]:
-    """Processing seconds per doc_id from the run log (timings are not in the tables:
-    they would make two runs' outputs differ)."""
-    path = out_dir / RUN_LOG
+def read_run_log(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """Per-document seconds and pictures folder (relative to OUT) from the run log; empty when absent.
+
+    Timings are not in the tables: they would make two runs' outputs differ.
+    """
     try:
-        return {k: float(v) for k, v in json.loads(path.read_text(encoding="utf-8"))["seconds"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        data = json.loads((out_dir / RUN_LOG).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    seconds = data.get("seconds") if isinstance(data.get("seconds"), dict) else {}
+    pictures = data.get("pictures") if isinstance(data.get("pictures"), dict) else {}
+    return {"seconds": seconds, "pictures": pictures}
+
+
+def copy_pictures(out_dir: Path, cached: str | None, target: Path) -> set[str]:
+    """Hard-link (else copy) a document's cached pictures into ``target``; the names now there."""
+    source = out_dir / cached if cached else None
+    if source is None or not source.is_dir():
+        return set()
+    target.mkdir(exist_ok=True)
+    names = set()
+    for picture in source.glob("*.png"):
+        dest = target / picture.name
+        if not (dest.exists() and file_digest(dest) == file_digest(picture)):
+            _link_or_copy(picture, dest)
+        names.add(picture.name)
+    for old in target.glob("*.png"):
+        if old.name not in names:
+            old.unlink(missing_ok=True)
+    return names
+
+
+def _link_or_copy(source: Path, dest: Path) -> None:
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, dest)
+
+
+def remove_stale(pages_dir: Path, keep: set[str]) -> None:
+    """Pages and picture folders of documents no longer in the batch."""
+    for entry in pages_dir.iterdir():
+        if entry.name in keep:
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 def load_table(out_dir: Path, name: str) -> list[Row]:
@@ -100,104 +153,42 @@ def _counts(checks: list[Row]) -> dict[str, int]:
     return summarise(checks)
 
 
-def document_section(doc: Row, rows: dict[str, list[Row]], pdf_path: Path, files: Path) -> str:
-    """One document: header, tables with thumbnails, failing checks with crops, chart, conflicts, projects."""
-    pdf = PdfPages.open(pdf_path) if pdf_path.exists() else None
-    try:
-        thumbs = table_thumbnails(pdf, doc["doc_id"], rows["budget_tables"], files) if pdf else {}
-        crops = check_crops(pdf, doc["doc_id"], rows["checks"], files) if pdf else {}
-        variant_pages = conflict_pictures(pdf, doc["doc_id"], rows, files) if pdf else {}
-    finally:
-        if pdf:
-            pdf.close()
-    head = (f'<h2 id="doc-{escape(doc["doc_id"])}" class="doc">{escape(str(doc["path"]))}</h2>'
+def document_page(doc: Row, rows: dict[str, list[Row]], pictures: dict[str, str]) -> str:
+    """One document: header, failing checks with crops, chart, tables with thumbnails, conflicts, projects.
+
+    ``pictures`` maps a picture's name (``p7.png``, ``check3.png``) to its path relative to the page.
+    """
+    thumbs = {page_no: pictures[name] for page_no in _table_pages(rows["budget_tables"])
+              if (name := thumb_name(page_no)) in pictures}
+    crops = {i: pictures[name] for i, *_ in failing_figures(rows["checks"]) if (name := crop_name(i)) in pictures}
+    variant_pages = {i: [pictures[thumb_name(p)] for p in conflict_pages(c, rows)[:4] if thumb_name(p) in pictures]
+                     for i, c in enumerate(rows["conflicts"])}
+    head = (f'<p><a href="../{INDEX}">← all documents</a></p>'
+            f'<h2 id="doc-{escape(doc["doc_id"])}" class="doc">{escape(str(doc["path"]))}</h2>'
             f'<p class="muted">{escape(str(doc.get("unit_name") or ""))} · {escape(str(doc.get("fiscal_year") or ""))}'
             f' · {escape(str(doc.get("doc_type") or ""))} · status <span class="{escape(str(doc.get("status")))}">'
             f'{escape(str(doc.get("status")))}</span> {escape(str(doc.get("error") or ""))}</p>')
     chart = bar_chart(rows["budget_lines"])
-    return (head + html.checks_section(rows["checks"], crops) + (f"<h3>Spending by function</h3>{chart}" if chart else "")
-            + html.tables_section(rows["budget_tables"], thumbs) + html.conflicts_section(rows["conflicts"], variant_pages)
+    no_pictures = "" if pictures else '<p class="muted">no page pictures for this document</p>'
+    body = (head + no_pictures + html.checks_section(rows["checks"], crops)
+            + (f"<h3>Spending by function</h3>{chart}" if chart else "")
+            + html.tables_section(rows["budget_tables"], thumbs)
+            + html.conflicts_section(rows["conflicts"], {i: v for i, v in variant_pages.items() if v})
             + html.projects_section(rows["projects"], rows["indicators"]))
+    return html.page(f"QA: {doc['path']}", body)
 
 
-def table_thumbnails(pdf: PdfPages, doc_id: str, tables: list[Row], files: Path) -> dict[int, str]:
-    """page_no → relative picture path, for every page a table sits on."""
-    pages = sorted({p for t in tables if t.get("page_first") for p in
-                    range(int(t["page_first"]), int(t.get("page_last") or t["page_first"]) + 1)})
-    out = {}
-    for page_no in pages[:MAX_THUMBS]:
-        name = f"{doc_id}_p{page_no}.png"
-        if thumbnail(pdf, page_no, files / name):
-            out[page_no] = f"report_files/{name}"
-    return out
+def _table_pages(tables: list[Row]) -> list[int]:
+    return sorted({p for t in tables if t.get("page_first") for p in
+                   range(int(t["page_first"]), int(t.get("page_last") or t["page_first"]) + 1)})
 
 
-def conflict_pages(conflict: Row, rows: dict[str, list[Row]]) -> list[int]:
-    """The pages where the variants of a conflict were read: each form copy's first
-    page for a project field, each occurrence's page for a 文号."""
-    key = str(conflict.get("key") or "")
-    if conflict.get("entity") == "project":
-        spans = next((str(p.get("pages") or "") for p in rows["projects"] if p.get("project_name") == key), "")
-        return [int(span.split("-")[0]) for span in spans.split(";") if span.split("-")[0].isdigit()]
-    if conflict.get("entity") == "doc_ref":
-        try:
-            variants = {str(v) for v in json.loads(conflict.get("values") or "[]")}
-        except (TypeError, ValueError):
-            variants = set()
-        return sorted({int(r["page"]) for r in rows["doc_refs"] if r.get("page") is not None
-                       and (r.get("raw") in variants or r.get("canonical") in variants or r.get("canonical") == key)})
-    return []
-
-
-def conflict_pictures(pdf: PdfPages, doc_id: str, rows: dict[str, list[Row]], files: Path) -> dict[int, list[str]]:
-    """index of a conflict → thumbnails of the pages its variants come from."""
-    out: dict[int, list[str]] = {}
-    for i, c in enumerate(rows["conflicts"][:MAX_CROPS]):
-        pictures = []
-        for page_no in conflict_pages(c, rows)[:4]:
-            name = f"{doc_id}_p{page_no}.png"
-            if (files / name).exists() or thumbnail(pdf, page_no, files / name):
-                pictures.append(f"report_files/{name}")
-        if pictures:
-            out[i] = pictures
-    return out
-
-
-def check_crops(pdf: PdfPages, doc_id: str, checks: list[Row], files: Path) -> dict[int, str]:
-    """index of a failing check → crop of the page around its printed figure."""
-    out = {}
-    failing = [(i, c) for i, c in enumerate(checks) if c["status"] == "fail"]
-    for i, c in failing[:MAX_CROPS]:
-        m = _LOCATION.match(str(c.get("location") or ""))
-        if not m or not m["page"] or not c.get("actual"):
-            continue
-        try:
-            amount = float(c["actual"])
-        except ValueError:
-            continue
-        name = f"{doc_id}_check{i}.png"
-        if crop_figure(pdf, int(m["page"]), amount, m["label"], files / name):
-            out[i] = f"report_files/{name}"
-    return out
-
-
-def resolve_inputs(out_dir: Path, roots: list[Path]) -> dict[str, Path]:
-    """doc_id → PDF, by joining documents.path to each input folder (or matching an input file's name)."""
-    out: dict[str, Path] = {}
-    for d in load_table(Path(out_dir), "documents"):
-        for root in roots:
-            root = Path(root)
-            candidate = root if root.is_file() and root.name == d["path"] else root / str(d["path"])
-            if candidate.is_file():
-                out[d["doc_id"]] = candidate
-                break
-    return out
-
-
-def report_for_run(out_dir: Path, roots: list[Path]) -> Path | None:
+def report_for_run(out_dir: Path) -> Path | None:
     """The report at the end of ``extract run``; a failure is logged, never raised (the tables are written)."""
     try:
-        return build_report(out_dir, resolve_inputs(out_dir, roots))
+        return build_report(out_dir)
+    except KeyboardInterrupt:
+        raise
     except Exception as exc:  # noqa: BLE001 - the report is a by-product of the run
         log.warning("report not written: %s", exc)
         return None

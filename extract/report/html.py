@@ -1,8 +1,9 @@
-"""HTML pieces of the QA report: summary table, per-document sections, inline CSS.
+"""HTML pieces of the QA report: the batch index, per-document sections, inline CSS.
 
 Pure string building over the output tables (as lists of dicts) and the picture
-paths already rendered; no templates, no scripts from elsewhere, so the page
-opens from disk anywhere.
+paths already drawn; no templates, nothing fetched from elsewhere, so the pages
+open from disk anywhere. The index carries one small inline script that sorts
+and filters its table (a folder of 4,000 documents needs both, without a server).
 """
 
 from __future__ import annotations
@@ -28,12 +29,36 @@ img.thumb{border:1px solid #999;max-height:160px;margin:2px}
 .chart text{font-size:12px}.chart .cap{font-weight:bold}
 details{margin:6px 0}summary{cursor:pointer;font-weight:bold}
 .muted{color:#777;font-size:12px}
+table.index th{cursor:pointer;user-select:none}table.index th.asc:after{content:" ▲"}table.index th.desc:after{content:" ▼"}
+#filter{margin:6px 0 10px;padding:4px 8px;width:360px}
+"""
+
+#: Sorts the index by a clicked header (numbers as numbers) and filters its rows by the
+#: text typed (all words must match) and the status chosen.
+SORT_FILTER_JS = r"""
+(function(){
+var t=document.querySelector('table.index');if(!t)return;var body=t.tBodies[0];
+var q=document.getElementById('filter'),st=document.getElementById('status-filter');
+function key(r,i){var c=r.cells[i],v=c.getAttribute('data-v');if(v===null)v=c.textContent.trim();
+ var n=parseFloat(v);return (v!==''&&!isNaN(n)&&isFinite(v))?n:v.toLowerCase();}
+Array.prototype.forEach.call(t.tHead.rows[0].cells,function(th,i){th.addEventListener('click',function(){
+ var asc=!th.classList.contains('asc');Array.prototype.forEach.call(t.tHead.rows[0].cells,function(h){h.classList.remove('asc','desc');});
+ th.classList.add(asc?'asc':'desc');var rows=Array.prototype.slice.call(body.rows);
+ rows.sort(function(a,b){var x=key(a,i),y=key(b,i);if(typeof x!==typeof y){x=String(x);y=String(y);}
+  return (x<y?-1:x>y?1:0)*(asc?1:-1);});rows.forEach(function(r){body.appendChild(r);});});});
+function apply(){var words=q.value.toLowerCase().split(/\s+/).filter(Boolean),s=st.value,shown=0;
+ Array.prototype.forEach.call(body.rows,function(r){var text=r.textContent.toLowerCase();
+  var ok=words.every(function(w){return text.indexOf(w)>=0;})&&(!s||r.getAttribute('data-status')===s);
+  r.style.display=ok?'':'none';if(ok)shown++;});document.getElementById('shown').textContent=shown;}
+q.addEventListener('input',apply);st.addEventListener('change',apply);apply();
+})();
 """
 
 
-def page(title: str, body: str) -> str:
+def page(title: str, body: str, script: str = "") -> str:
+    tail = f"<script>{script}</script>" if script else ""
     return (f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f"<style>{CSS}</style></head><body>{body}</body></html>")
+            f"<style>{CSS}</style></head><body>{body}{tail}</body></html>")
 
 
 def cell(value: Any, cls: str = "") -> str:
@@ -46,22 +71,34 @@ def table(headers: list[str], rows: list[str], cls: str = "") -> str:
     return f'<table class="{cls}"><tr>{head}</tr>{"".join(rows)}</table>'
 
 
-def summary(documents: list[Row], counts: dict[str, dict[str, int]]) -> str:
-    """The batch table: one row per file, linking to its section."""
+def index(documents: list[Row], counts: dict[str, dict[str, int]], projects: dict[str, int], prefix: str) -> str:
+    """The batch index: totals, then one row per file linking to its page under ``prefix``."""
     rows = []
     for d in documents:
         c = counts.get(d["doc_id"], {})
-        link = f'<a href="#doc-{escape(d["doc_id"])}">{escape(str(d["path"]))}</a>'
+        target = d.get("duplicate_of") or d["doc_id"]
+        link = f'<a href="{escape(prefix + str(target))}.html">{escape(str(d["path"]))}</a>'
         fails = c.get("fail", 0)
-        rows.append(f'<tr class="doc-row"><td>{link}</td>{cell(d.get("status"), str(d.get("status")))}'
+        status = str(d.get("status"))
+        rows.append(f'<tr class="doc-row" data-status="{escape(status)}"><td>{link}</td>{cell(status, status)}'
                     f'{cell(d.get("pages"), "num")}{cell(d.get("text_pages"), "num")}{cell(d.get("ocr_pages"), "num")}'
-                    f'{cell(d.get("seconds"), "num")}{cell(d.get("n_tables"), "num")}{cell(c.get("pass", 0), "num ok")}'
-                    f'{cell(fails, "num fail" if fails else "num")}{cell(c.get("skip", 0), "num")}</tr>')
+                    f'{cell(d.get("seconds"), "num")}{cell(d.get("n_tables"), "num")}'
+                    f'{cell(projects.get(d["doc_id"], 0), "num")}{cell(c.get("pass", 0), "num ok")}'
+                    f'{cell(fails, "num fail" if fails else "num")}{cell(c.get("skip", 0), "num")}'
+                    f'{cell(d.get("error"))}</tr>')
     totals = {k: sum(c.get(k, 0) for c in counts.values()) for k in ("pass", "fail", "skip")}
-    head = ["file", "status", "pages", "text", "OCR", "seconds", "tables", "checks passed", "failed", "skipped"]
-    return (f"<p>{len(documents)} files; checks: {totals['pass']} passed, "
-            f"<span class=\"fail\">{totals['fail']} failed</span>, {totals['skip']} skipped.</p>"
-            + table(head, rows, "summary"))
+    by_status = {s: sum(1 for d in documents if d.get("status") == s) for s in ("ok", "partial", "failed")}
+    head = ["file", "status", "pages", "text", "OCR", "seconds", "tables", "projects", "checks passed", "failed",
+            "skipped", "error"]
+    options = "".join(f'<option value="{s}">{s} ({n})</option>' for s, n in by_status.items())
+    controls = ('<p><input id="filter" type="search" placeholder="filter: file, unit, error…"> '
+                f'<select id="status-filter"><option value="">every status</option>{options}</select> '
+                f'<span class="muted"><span id="shown">{len(documents)}</span> shown</span></p>')
+    header = "".join(f"<th>{escape(h)}</th>" for h in head)
+    return (f"<p>{len(documents)} files: {by_status['ok']} ok, {by_status['partial']} partial, "
+            f"{by_status['failed']} failed; checks: {totals['pass']} passed, "
+            f"<span class=\"fail\">{totals['fail']} failed</span>, {totals['skip']} skipped.</p>" + controls
+            + f'<table class="index"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
 def tables_section(tables: list[Row], thumbs: dict[int, str]) -> str:

@@ -109,7 +109,7 @@ def _is_bad(ch: str, map_error: bool) -> bool:
     if map_error or ch == "\ufffd":
         return True
     cat = unicodedata.category(ch)
-    return cat in ("Co", "Cn") or (cat == "Cc" and ch not in "\r\n\t")
+    return cat in ("Co", "Cn", "Cs") or (cat == "Cc" and ch not in "\r\n\t")
 
 
 def _transform(pdf_page: pdfium.PdfPage, width: float, height: float, rotation: int):

@@ -66,21 +66,50 @@ def arrow_table(table: str, df: pd.DataFrame) -> pa.Table:
 
 
 def write_if_changed(path: Path, data: bytes, compare: bytes | None = None, stamp: Path | None = None) -> bool:
-    """Atomically replace ``path`` with ``data`` unless its content is unchanged.
+    """Atomically replace ``path`` with ``data`` unless that very file already holds this content.
 
     Parquet files embed writer metadata, so for them the caller passes the CSV
-    bytes as the content to ``compare`` and a ``stamp`` file remembers its hash.
+    bytes as the content to ``compare``, and a ``stamp`` file remembers both the
+    content's digest and the digest of the file written for it: a file written by
+    another run (or edited) no longer matches its stamp and is rewritten.
     """
     digest = hashlib.sha256(compare if compare is not None else data).hexdigest()
     if stamp is not None:
-        if path.exists() and stamp.exists() and stamp.read_text() == digest:
+        if stamp_matches(path, stamp, digest):
             return False
-    elif path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == digest:
+    elif path.exists() and file_digest(path) == digest:
         return False
     atomic_write(path, data)
     if stamp is not None:
-        atomic_write(stamp, digest.encode())
+        write_stamp(path, stamp, digest, hashlib.sha256(data).hexdigest())
     return True
+
+
+def file_digest(path: Path) -> str | None:
+    """SHA-256 of a file's bytes, None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def stamp_matches(path: Path, stamp: Path, content_digest: str) -> bool:
+    """Whether ``stamp`` says ``path`` holds ``content_digest`` and ``path`` is still the file written for it."""
+    try:
+        content, written = stamp.read_text().split()
+    except (OSError, ValueError):
+        return False
+    return content == content_digest and file_digest(path) == written
+
+
+def write_stamp(path: Path, stamp: Path, content_digest: str, written_digest: str | None = None) -> None:
+    """Remember that ``path`` (whose bytes hash to ``written_digest``) holds ``content_digest``."""
+    written = written_digest or file_digest(path)
+    atomic_write(stamp, f"{content_digest} {written}".encode())
 
 
 def _umask() -> int:

@@ -1,0 +1,186 @@
+"""Pictures for the QA report: page thumbnails with table boxes, crops beside a failing figure.
+
+Drawn by the worker that extracted the document, right after its stages, from
+the pages it already read (words and grids: nothing is read twice) and the PDF
+rendered at low dpi; returned as PNG bytes by name (``p7.png``, ``check3.png``)
+and cached with the document's result. The batch parent never renders a PDF, so
+a page that is slow or huge to draw costs the worker's time and memory, under
+the same ``--timeout`` and ``--max-memory`` as the extraction.
+
+Every picture is capped in pixels (:data:`MAX_SIDE_PX`): a 40,000 pt page at
+40 dpi would be a 22,000 px PNG that image viewers (and Pillow) refuse to open.
+A picture that cannot be drawn is left out with a log line: a report with a
+missing picture is still a report.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageDraw
+
+from extract.model import Document, Page, Word
+
+log = logging.getLogger(__name__)
+
+THUMB_DPI = 40
+CROP_DPI = 110
+BOX = (220, 40, 40)
+#: Longest side of any picture, in pixels; a larger page is drawn at a lower dpi.
+MAX_SIDE_PX = 1600
+#: Pictures per document, so a 300-page report stays quick to build and to open.
+MAX_THUMBS = 40
+MAX_CROPS = 30
+#: A check's ``location`` names the row label and page of its printed figure.
+_LOCATION = re.compile(r"^(?P<key>\S+) row (?P<row>\d+) \[(?P<label>.*?)\].* col (?P<col>.*) p(?P<page>\d*)$")
+
+Row = dict[str, Any]
+
+
+def thumb_name(page_no: int) -> str:
+    return f"p{page_no}.png"
+
+
+def crop_name(check_index: int) -> str:
+    return f"check{check_index}.png"
+
+
+def draw_pictures(doc: Document, pdf: pdfium.PdfDocument) -> dict[str, bytes]:
+    """Every picture the document's report page shows, as PNG bytes by name."""
+    pages = {p.page_no: p for p in doc.pages}
+    out: dict[str, bytes] = {}
+    for page_no in picture_pages(doc.rows)[:MAX_THUMBS]:
+        png = thumbnail(pdf, pages.get(page_no), page_no)
+        if png:
+            out[thumb_name(page_no)] = png
+    for index, page_no, amount, label in failing_figures(doc.rows.get("checks", []))[:MAX_CROPS]:
+        png = crop_figure(pdf, pages.get(page_no), page_no, amount, label)
+        if png:
+            out[crop_name(index)] = png
+    return out
+
+
+def picture_pages(rows: dict[str, list[Row]]) -> list[int]:
+    """Pages worth a thumbnail: every page a table sits on, then the pages of each conflict's variants."""
+    tables = sorted({p for t in rows.get("budget_tables", []) if t.get("page_first") for p in
+                     range(int(t["page_first"]), int(t.get("page_last") or t["page_first"]) + 1)})
+    conflicts = [p for c in rows.get("conflicts", [])[:MAX_CROPS] for p in conflict_pages(c, rows)[:4]]
+    return list(dict.fromkeys(tables[:MAX_THUMBS] + conflicts))
+
+
+def conflict_pages(conflict: Row, rows: dict[str, list[Row]]) -> list[int]:
+    """The pages where the variants of a conflict were read: each form copy's first
+    page for a project field, each occurrence's page for a 文号."""
+    key = str(conflict.get("key") or "")
+    if conflict.get("entity") == "project":
+        spans = next((str(p.get("pages") or "") for p in rows.get("projects", []) if p.get("project_name") == key), "")
+        return [int(span.split("-")[0]) for span in spans.split(";") if span.split("-")[0].isdigit()]
+    if conflict.get("entity") == "doc_ref":
+        try:
+            variants = {str(v) for v in json.loads(conflict.get("values") or "[]")}
+        except (TypeError, ValueError):
+            variants = set()
+        return sorted({int(r["page"]) for r in rows.get("doc_refs", []) if r.get("page") is not None
+                       and (r.get("raw") in variants or r.get("canonical") in variants or r.get("canonical") == key)})
+    return []
+
+
+def failing_figures(checks: Iterable[Row]) -> list[tuple[int, int, float, str]]:
+    """(index of the check, page, printed amount, row label) of every failing check that names its figure."""
+    out = []
+    for i, c in enumerate(checks):
+        if c.get("status") != "fail":
+            continue
+        m = _LOCATION.match(str(c.get("location") or ""))
+        if not m or not m["page"] or c.get("actual") in (None, ""):
+            continue
+        try:
+            amount = float(c["actual"])
+        except (TypeError, ValueError):
+            continue
+        out.append((i, int(m["page"]), amount, m["label"]))
+    return out
+
+
+def render(pdf: pdfium.PdfDocument, page_no: int, dpi: float) -> tuple[Image.Image, float] | None:
+    """The page at ``dpi``, or lower so that neither side passes :data:`MAX_SIDE_PX`; (image, scale)."""
+    try:
+        pdf_page = pdf[page_no - 1]
+        width, height = pdf_page.get_size()
+        scale = min(dpi / 72, MAX_SIDE_PX / max(width, height, 1.0))
+        image = pdf_page.render(scale=scale).to_pil().convert("RGB")
+    except Exception as exc:  # noqa: BLE001 - pdfium raises plain errors on broken pages
+        log.info("report: cannot draw page %s: %s", page_no, exc or type(exc).__name__)
+        return None
+    return image, scale
+
+
+def png(image: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
+
+
+def thumbnail(pdf: pdfium.PdfDocument, page: Page | None, page_no: int) -> bytes | None:
+    """The page at low dpi with every ruled table box drawn in red."""
+    drawn = render(pdf, page_no, THUMB_DPI)
+    if drawn is None:
+        return None
+    image, s = drawn
+    if page is not None:
+        draw = ImageDraw.Draw(image)
+        for g in page.grids:
+            draw.rectangle([g.x0 * s, g.top * s, g.x1 * s, g.bottom * s], outline=BOX, width=2)
+    return png(image)
+
+
+def crop_figure(pdf: pdfium.PdfDocument, page: Page | None, page_no: int, amount: float, label: str) -> bytes | None:
+    """A band of the page around the printed ``amount`` (on the row named ``label``), the figure boxed."""
+    drawn = render(pdf, page_no, CROP_DPI)
+    if page is None or drawn is None:
+        return None
+    image, s = drawn
+    word = find_amount(page, amount, label)
+    if word is None:
+        image.thumbnail((900, 900))
+        return png(image)
+    box = _table_box(page, word)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([word.x0 * s - 3, word.top * s - 3, word.x1 * s + 3, word.bottom * s + 3], outline=BOX, width=3)
+    top, bottom = max(word.top - 60, 0), min(word.bottom + 60, page.height)
+    return png(image.crop((int(box[0] * s), int(top * s), int(box[1] * s), int(bottom * s))))
+
+
+def _table_box(page: Page, word: Word) -> tuple[float, float]:
+    for g in page.grids:
+        if g.top - 2 <= word.yc <= g.bottom + 2:
+            return g.x0 - 4, g.x1 + 4
+    return 0.0, page.width
+
+
+def amount_texts(amount: float) -> set[str]:
+    """How a table may print ``amount``: 1763.09, 1,763.09, 1763.1, 1763."""
+    out = {f"{amount:.2f}", f"{amount:,.2f}", f"{amount:.1f}", f"{amount:,.1f}"}
+    if amount == int(amount):
+        out |= {f"{int(amount)}", f"{int(amount):,}"}
+    return out
+
+
+def find_amount(page: Page, amount: float, label: str) -> Word | None:
+    """The word printing ``amount``, preferring one on the same line as the row's label or code."""
+    texts = amount_texts(amount)
+    hits = [w for w in page.words if re.sub(r"\s", "", w.text) in texts]
+    if not hits:
+        return None
+    keys = [k for k in label.split() if k]
+    for w in hits:
+        line = " ".join(x.text for x in page.words if abs(x.yc - w.yc) < 3)
+        if any(k in re.sub(r"\s", "", line) for k in keys):
+            return w
+    return hits[0]
