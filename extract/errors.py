@@ -45,6 +45,7 @@ class StageError(ExtractError):
         super().__init__(f"{stage}{where}: {message}")
         self.stage = stage
         self.page_no = page_no
+        self.message = message
 
 
 class ConfigError(ExtractError):

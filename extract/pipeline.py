@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract.errors import ExtractError, InputError
+from extract.errors import ExtractError, InputError, StageError
 from extract.model import Document, Issue, PageKind, Status
 from extract.stages import dedupe, docrefs, forms, grid, ingest, lines, normalise, read, sections, tables
 from extract.stages.layout import group_lines, line_text, words_text
@@ -196,7 +196,7 @@ def read_one_page(doc: Document, pdf, i: int, options: Options) -> None:
     page_no = i + 1
     t0 = time.perf_counter()
     try:
-        pdf_page = pdf[i]
+        pdf_page = load_page(pdf, i)
         page = read.read_page(pdf_page, page_no)
         regions: list = []  # images on a text page read by OCR (a table pasted as a picture)
         if needs_ocr(page, options):
@@ -212,6 +212,9 @@ def read_one_page(doc: Document, pdf, i: int, options: Options) -> None:
             # budget_tables.method: text or ocr
             g.method = "ocr" if regions and in_regions((g.x0, g.top, g.x1, g.bottom), regions) else page.method
         pdf_page.close()
+    except StageError as exc:  # "ocr: page 3: the page is 40000×40000 pt …"
+        doc.add_issue(Issue(exc.stage, "page", f"page {page_no}: {exc.message}", page_no))
+        return
     except ExtractError as exc:
         doc.add_issue(Issue("read", "page", str(exc), page_no))
         return
@@ -223,6 +226,15 @@ def read_one_page(doc: Document, pdf, i: int, options: Options) -> None:
     finally:
         doc.timings["read"] = doc.timings.get("read", 0.0) + time.perf_counter() - t0
     doc.pages.append(page)
+
+
+def load_page(pdf, i: int):
+    """Page ``i`` of ``pdf``; a page the page tree promises but cannot deliver is a clear error."""
+    try:
+        return pdf[i]
+    except Exception as exc:  # noqa: BLE001 - pdfium says only "Failed to load page."
+        raise StageError("read", f"the page cannot be loaded ({exc}): the page tree lists {len(pdf)} pages, "
+                                 "this one is missing or broken", i + 1) from exc
 
 
 def ocr_regions(pdf_page, page, options: Options) -> list:

@@ -1,7 +1,8 @@
 """Ingest: hash a file, open it safely, and say clearly why a file cannot be read.
 
 Reads a path; writes nothing. Bad input becomes an :class:`InputError` with a
-short stable category (``empty``, ``not_pdf``, ``encrypted``, ``broken``), which
+short stable category (``empty``, ``not_pdf``, ``encrypted``, ``broken``,
+``no_pages``) and a reason that never holds the machine's path of the file, which
 the pipeline records as the document's status; it never stops a batch.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -62,11 +64,18 @@ def open_pdf(path: Path, password: str = "") -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(path, password=password or None)
     except pdfium.PdfiumError as exc:
-        message = str(exc).replace(str(path), path.name)  # errors name the file, not the machine's paths
+        message = scrub(str(exc), path)
         if "password" in message.lower():
             raise InputError("encrypted", "the PDF needs a password to open") from exc
         log.info("pdfium cannot open %s (%s); trying a qpdf repair", path, message)
         return _open_repaired(path, message)
+
+
+def scrub(message: str, path: Path) -> str:
+    """A library's message without the machine's path of the file (``documents.path`` says which file)."""
+    for form in {os.fspath(path), os.path.abspath(path), os.path.realpath(path)}:
+        message = message.replace(f"{form}: ", "").replace(form, "the file")
+    return message.strip() or "no reason given"
 
 
 def _open_repaired(path: Path, first_error: str) -> pdfium.PdfDocument:
@@ -74,16 +83,20 @@ def _open_repaired(path: Path, first_error: str) -> pdfium.PdfDocument:
 
     try:
         with pikepdf.open(path, password="", attempt_recovery=True) as pdf:
+            if len(pdf.pages) == 0:
+                raise InputError("no_pages", "the PDF has no pages")
             buf = io.BytesIO()
             pdf.save(buf)
     except pikepdf.PasswordError as exc:
         raise InputError("encrypted", "the PDF needs a password to open") from exc
+    except InputError:
+        raise
     except Exception as exc:  # noqa: BLE001 - qpdf raises many kinds; all mean "broken"
-        raise InputError("broken", f"unreadable PDF ({first_error}); repair failed: {exc}") from exc
+        raise InputError("broken", f"unreadable PDF ({first_error}); repair failed: {scrub(str(exc), path)}") from exc
     try:
         doc = pdfium.PdfDocument(buf.getvalue())
     except pdfium.PdfiumError as exc:
-        raise InputError("broken", f"unreadable PDF even after repair: {exc}") from exc
+        raise InputError("broken", f"unreadable PDF even after repair: {scrub(str(exc), path)}") from exc
     if len(doc) == 0:
-        raise InputError("broken", "the repaired PDF has no pages")
+        raise InputError("no_pages", "the PDF has no pages")
     return doc

@@ -42,6 +42,9 @@ from extract.stages.grid import find_grids
 log = logging.getLogger(__name__)
 
 DEFAULT_DPI = 200
+#: Longest side of a page image sent to OCR, in pixels: an A0 poster at 200 dpi is
+#: 9,400 px; a page past this is not a scan anyone made, and would take gigabytes.
+MAX_RENDER_SIDE_PX = 20_000
 #: Lengthen each detected ruling by this much (points) at both ends: scanned
 #: lines stop a pixel or two short of the line they meet, and the grid finder
 #: joins lines only within 1 pt. More than ~2 pt and the grid stage takes the
@@ -132,10 +135,11 @@ def ocr_page(pdf_page: pdfium.PdfPage, page: Page | None, engine: OcrEngine | An
     """
     engine, options = _resolve(engine, options)
     no = page.page_no if page is not None else (page_no or 1)
+    check_render_size(pdf_page, options.dpi, no)
     try:
         rgb = render_page(pdf_page, options.dpi)
     except Exception as exc:  # pdfium raises plain errors on broken page content
-        raise StageError("ocr", f"cannot render page: {exc}", no) from exc
+        raise StageError("ocr", f"cannot render page: {exc or type(exc).__name__}", no) from exc
     result, trace = ocr_image(rgb, no, engine, options)
     log.debug("page %d: %s", no, trace)
     if page is not None:
@@ -198,6 +202,10 @@ def ocr_regions(pdf_page: pdfium.PdfPage, page: Page, engine: OcrEngine | Any = 
     width, height = pdf_page.get_size()
     done = []
     for x0, t, x1, b in regions:
+        if max(x1 - x0, b - t) * options.dpi / 72 > MAX_RENDER_SIDE_PX:
+            log.warning("page %d: image region %.0f×%.0f pt over the render cap, not OCR'd", page.page_no,
+                        x1 - x0, b - t)
+            continue
         try:
             bitmap = pdf_page.render(scale=options.dpi / 72, crop=(x0, height - b, width - x1, t), rev_byteorder=True)
             arr = bitmap.to_numpy()
@@ -240,6 +248,16 @@ def _resolve(engine: OcrEngine | Any, options: OcrOptions | None) -> tuple[OcrEn
     name = getattr(engine, "ocr_engine", None) or DEFAULT_ENGINE
     dpi = int(getattr(engine, "dpi", None) or DEFAULT_DPI)
     return get_engine(name), options or OcrOptions(dpi=dpi)
+
+
+def check_render_size(pdf_page: pdfium.PdfPage, dpi: int, page_no: int) -> None:
+    """Refuse to render a page whose image would pass :data:`MAX_RENDER_SIDE_PX` (a 14 m page at 200 dpi
+    is a 110,000 px square: tens of GB) with a reason that says so."""
+    width, height = pdf_page.get_size()
+    side = max(width, height) * dpi / 72
+    if side > MAX_RENDER_SIDE_PX:
+        raise StageError("ocr", f"the page is {width:.0f}×{height:.0f} pt, {side:,.0f} px a side at {dpi} dpi: "
+                                f"over the {MAX_RENDER_SIDE_PX:,} px render cap, not OCR'd", page_no)
 
 
 def render_page(pdf_page: pdfium.PdfPage, dpi: int = DEFAULT_DPI) -> np.ndarray:
