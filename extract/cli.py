@@ -137,6 +137,32 @@ def report(out_dir: Path) -> None:
     click.echo(_shown(build_report(out_dir)))
 
 
+@cli.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def check(out_dir: Path) -> None:
+    """Re-run every check over OUT's tables (edited or not) and rewrite OUT's checks.
+
+    Each table is read from its newer file, NAME.parquet or NAME.csv; checks.csv,
+    checks.parquet, extract.duckdb and extract.xlsx are rewritten where present.
+    Prints the failing checks; exit 3 when any fails, else 0.
+
+    Example: extract check out/
+    """
+    from extract.recheck import check_outputs
+
+    try:
+        result = check_outputs(out_dir)
+    except ExtractError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    for row in result.failing:
+        click.echo(f"FAIL {row['doc_id']} {row['check']} {row['location']}: expected {row['expected']}, "
+                   f"actual {row['actual']}" + (f" ({row['detail']})" if row["detail"] else ""))
+    counts = result.counts
+    click.echo(f"{len(result.checks)} checks: {counts['pass']} pass, {counts['fail']} fail, {counts['skip']} skip")
+    sys.exit(ExitCode.SOME_DOCUMENTS_FAILED if result.failing else ExitCode.OK)
+
+
 def main() -> int:
     try:
         cli(standalone_mode=True)
