@@ -1,10 +1,14 @@
 """extract: Chinese government budget-disclosure PDFs (预算/决算公开) to validated tables.
 
-The public surface is :func:`extract.api.run_batch` and the ``extract`` command line.
+The public surface is :func:`extract.api.run_batch`, the ``extract`` command line and,
+for notebooks, :func:`read_pdf` / :func:`read_folder` (:mod:`extract.notebook`).
 """
 
 import hashlib
 from pathlib import Path
+from typing import Any
+
+__all__ = ["read_folder", "read_pdf", "run_batch"]
 
 __version__ = "0.1.0"
 
@@ -27,3 +31,21 @@ def _source_digest() -> str:
 
 #: Cached per-document results made by another pipeline version are recomputed.
 PIPELINE_VERSION = f"{__version__}-{_source_digest()}"
+
+
+def __getattr__(name: str) -> Any:
+    """``extract.read_pdf`` and friends, imported on first use.
+
+    Lazily (PEP 562) so that ``import extract`` in a worker process stays cheap
+    and :mod:`extract.cache`, which imports :data:`PIPELINE_VERSION` from here,
+    meets no import cycle.
+    """
+    if name in ("read_pdf", "read_folder"):
+        from extract import notebook
+
+        return getattr(notebook, name)
+    if name == "run_batch":
+        from extract.api import run_batch
+
+        return run_batch
+    raise AttributeError(f"module 'extract' has no attribute {name!r}")

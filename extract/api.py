@@ -108,6 +108,7 @@ class BatchConfig:
     retry_failed: bool = False  # re-extract documents whose cached result is a timeout, crash or memory failure
     wait: bool = False  # wait for another run's lock on OUT instead of refusing
     report: bool = False  # write OUT/report.html (the CLI does; API callers ask)
+    csv_bom: bool = False  # start each CSV with a UTF-8 BOM, for Excel and WPS
 
 
 class Progress:
@@ -146,7 +147,7 @@ def run_batch(inputs: Iterable[Path] | Path, out_dir: Path, options: Options = O
         if rows.get("doc_refs"):  # 文号 voted once more over the whole batch, one vote per document
             rows["doc_refs"], batch_conflicts = docrefs.reconcile_batch(rows["doc_refs"])
             rows.setdefault("conflicts", []).extend(batch_conflicts)
-        frames = write_outputs(out_dir, rows, config.formats)
+        frames = write_outputs(out_dir, rows, config.formats, csv_bom=config.csv_bom)
         write_run_log(out_dir, results, ResultCache(out_dir, options))
         if config.report:
             from extract.report import report_for_run

@@ -41,7 +41,9 @@ def cli() -> None:
 @click.option("--ocr-engine", default="rapidocr", show_default=True, help="rapidocr or tesseract.")
 @click.option("--dpi", default=200, show_default=True, help="Render resolution for OCR.")
 @click.option("--formats", default=",".join(FORMATS), show_default=True,
-              help="Comma-separated output formats: parquet, csv, duckdb.")
+              help="Comma-separated output formats: parquet, csv, duckdb, xlsx (OUT/extract.xlsx, one sheet a table).")
+@click.option("--csv-bom", is_flag=True,
+              help="Start each CSV with a UTF-8 byte order mark, so Excel and WPS open it without mojibake.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Seconds per document; a slower one is killed and recorded as failed.")
 @click.option("--max-memory", "memory_mb", type=click.IntRange(0), default=DEFAULT_MEMORY_MB, show_default=True,
@@ -58,8 +60,9 @@ def cli() -> None:
 @click.option("-v", "--verbose", count=True)
 @click.option("-q", "--quiet", is_flag=True)
 def run(inputs: tuple[Path, ...], out_dir: Path, jobs: int, ocr: str, ocr_engine: str, dpi: int, formats: str,
-        timeout: float | None, memory_mb: int, executor: str, ray_address: str | None, no_cache: bool,
-        retry_failed: bool, wait: bool, log_json: bool, fail_fast: bool, verbose: int, quiet: bool) -> None:
+        csv_bom: bool, timeout: float | None, memory_mb: int, executor: str, ray_address: str | None,
+        no_cache: bool, retry_failed: bool, wait: bool, log_json: bool, fail_fast: bool, verbose: int,
+        quiet: bool) -> None:
     """Extract every PDF under INPUTS into OUT.
 
     Re-runs only extract files that changed (OUT/.cache); outputs are rewritten
@@ -73,7 +76,8 @@ def run(inputs: tuple[Path, ...], out_dir: Path, jobs: int, ocr: str, ocr_engine
     try:
         config = BatchConfig(jobs=jobs, timeout=timeout, memory_mb=memory_mb or None,
                              formats=parse_formats(formats), executor=executor, ray_address=ray_address,
-                             use_cache=not no_cache, retry_failed=retry_failed, wait=wait, report=True)
+                             use_cache=not no_cache, retry_failed=retry_failed, wait=wait, report=True,
+                             csv_bom=csv_bom)
         if executor == "ray":
             import_ray()  # fail now (exit 4), not after scanning the inputs
         options = Options(ocr=ocr, ocr_engine=ocr_engine, dpi=dpi, fail_fast=fail_fast)
@@ -131,6 +135,32 @@ def report(out_dir: Path) -> None:
     from extract.report import build_report
 
     click.echo(_shown(build_report(out_dir)))
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def check(out_dir: Path) -> None:
+    """Re-run every check over OUT's tables (edited or not) and rewrite OUT's checks.
+
+    Each table is read from its newer file, NAME.parquet or NAME.csv; checks.csv,
+    checks.parquet, extract.duckdb and extract.xlsx are rewritten where present.
+    Prints the failing checks; exit 3 when any fails, else 0.
+
+    Example: extract check out/
+    """
+    from extract.recheck import check_outputs
+
+    try:
+        result = check_outputs(out_dir)
+    except ExtractError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    for row in result.failing:
+        click.echo(f"FAIL {row['doc_id']} {row['check']} {row['location']}: expected {row['expected']}, "
+                   f"actual {row['actual']}" + (f" ({row['detail']})" if row["detail"] else ""))
+    counts = result.counts
+    click.echo(f"{len(result.checks)} checks: {counts['pass']} pass, {counts['fail']} fail, {counts['skip']} skip")
+    sys.exit(ExitCode.SOME_DOCUMENTS_FAILED if result.failing else ExitCode.OK)
 
 
 def main() -> int:

@@ -233,9 +233,8 @@ def test_duckdb_tables_and_views(tmp_path: Path) -> None:
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         assert {"documents", "budget_lines", "projects", "indicators", "expenditure_by_function",
                 "projects_with_indicators"} <= tables
-        row = con.execute("""SELECT unit_name, fiscal_year, amount FROM expenditure_by_function
-                             WHERE table_key = 'expenditure_total' AND function_code = '204'
-                               AND "column" LIKE '%合计'""").fetchall()
+        row = con.execute("""SELECT unit_name, fiscal_year, total_wan_yuan FROM expenditure_by_function
+                             WHERE function_code = '204'""").fetchall()
         assert row == [("阳泉市强制隔离戒毒所", 2025, 1270.33)]
         n_ind = con.execute("SELECT count(*) FROM indicators").fetchone()[0]
         n_view = con.execute("SELECT count(level3) FROM projects_with_indicators").fetchone()[0]

@@ -44,7 +44,7 @@ def test_failed_document_exit_3(tmp_path: Path) -> None:
     assert "empty: the file has zero bytes" in res.output
 
 
-@pytest.mark.parametrize("args", [["--formats", "xlsx"], ["--executor", "spark"], ["--jobs", "0"]])
+@pytest.mark.parametrize("args", [["--formats", "xls"], ["--executor", "spark"], ["--jobs", "0"]])
 def test_usage_errors_exit_2(one_doc: Path, tmp_path: Path, args: list[str]) -> None:
     res = invoke(one_doc, "--out", tmp_path / "out", *args)
     assert res.exit_code == ExitCode.USAGE, res.output
