@@ -37,20 +37,25 @@ table.index th{cursor:pointer;user-select:none}table.index th.asc:after{content:
 #: text typed (all words must match) and the status chosen.
 SORT_FILTER_JS = r"""
 (function(){
-var t=document.querySelector('table.index');if(!t)return;var body=t.tBodies[0];
+var t=document.querySelector('table.index');if(!t)return;var body=t.tBodies[0],heads=t.tHead.rows[0].cells;
 var q=document.getElementById('filter'),st=document.getElementById('status-filter');
-function key(r,i){var c=r.cells[i],v=c.getAttribute('data-v');if(v===null)v=c.textContent.trim();
- var n=parseFloat(v);return (v!==''&&!isNaN(n)&&isFinite(v))?n:v.toLowerCase();}
-Array.prototype.forEach.call(t.tHead.rows[0].cells,function(th,i){th.addEventListener('click',function(){
- var asc=!th.classList.contains('asc');Array.prototype.forEach.call(t.tHead.rows[0].cells,function(h){h.classList.remove('asc','desc');});
- th.classList.add(asc?'asc':'desc');var rows=Array.prototype.slice.call(body.rows);
+function key(r,i){var v=r.cells[i].textContent.trim(),n=parseFloat(v);
+ return (v!==''&&!isNaN(n)&&isFinite(v))?n:v.toLowerCase();}
+function sort(i,asc){Array.prototype.forEach.call(heads,function(h){h.classList.remove('asc','desc');});
+ heads[i].classList.add(asc?'asc':'desc');var rows=Array.prototype.slice.call(body.rows);
  rows.sort(function(a,b){var x=key(a,i),y=key(b,i);if(typeof x!==typeof y){x=String(x);y=String(y);}
-  return (x<y?-1:x>y?1:0)*(asc?1:-1);});rows.forEach(function(r){body.appendChild(r);});});});
+  return (x<y?-1:x>y?1:0)*(asc?1:-1);});rows.forEach(function(r){body.appendChild(r);});}
 function apply(){var words=q.value.toLowerCase().split(/\s+/).filter(Boolean),s=st.value,shown=0;
  Array.prototype.forEach.call(body.rows,function(r){var text=r.textContent.toLowerCase();
   var ok=words.every(function(w){return text.indexOf(w)>=0;})&&(!s||r.getAttribute('data-status')===s);
   r.style.display=ok?'':'none';if(ok)shown++;});document.getElementById('shown').textContent=shown;}
-q.addEventListener('input',apply);st.addEventListener('change',apply);apply();
+Array.prototype.forEach.call(heads,function(th,i){th.addEventListener('click',function(){
+ sort(i,!th.classList.contains('asc'));});});
+q.addEventListener('input',apply);st.addEventListener('change',apply);
+// a link can carry the view: report.html#status=failed&q=timeout&sort=failed:desc
+var p=new URLSearchParams(location.hash.slice(1));q.value=p.get('q')||'';st.value=p.get('status')||'';
+var by=(p.get('sort')||'').split(':');Array.prototype.forEach.call(heads,function(h,i){
+ if(h.textContent===by[0])sort(i,by[1]!=='desc');});apply();
 })();
 """
 
