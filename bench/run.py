@@ -95,16 +95,20 @@ def child(tool: str, jobs: int, list_file: Path, extra: list[str]) -> dict[str, 
 
 
 def run_extract(files: list[Path], jobs: int, extra: list[str]) -> int:
+    """``extra``: [ocr mode, "report" | "plain"]; a report run draws pictures in the workers and writes
+    the QA report, as ``extract run`` does; a plain run does neither."""
     from extract.api import BatchConfig, run_batch
     from extract.pipeline import Options
 
     options = Options(ocr=extra[0] if extra else "auto")
+    report = (extra[1] if len(extra) > 1 else "report") == "report"
     with tempfile.TemporaryDirectory() as tmp:
         links = Path(tmp) / "in"
         links.mkdir()
         for f in files:
             (links / f.name).symlink_to(f)
-        summary = run_batch(links, Path(tmp) / "out", options, config=BatchConfig(jobs=jobs, use_cache=False))
+        config = BatchConfig(jobs=jobs, use_cache=False, report=report, pictures=report)
+        summary = run_batch(links, Path(tmp) / "out", options, config=config)
     bad = summary.failed + summary.partial
     if bad:
         print(f"warning: {bad} documents not ok", file=sys.stderr)
@@ -159,17 +163,39 @@ def measure(label: str, tool: str, files: list[Path], jobs: int = 1, extra: list
     return row
 
 
+REAL = HERE.parent.parent / "shared" / "corpus" / "real"
+
+
 def suite(sizes: Sizes, skip_ocr: bool) -> list[dict]:
     corpus = build_corpus(sizes)
     born = corpus["born"]
     rows = [measure("extract born-digital --jobs 1", "extract", born, 1),
+            measure("extract born-digital --jobs 1, no report", "extract", born, 1, ["auto", "plain"]),
             measure("extract born-digital --jobs 2", "extract", born, 2),
             measure("pdfplumber extract_tables()", "pdfplumber", born[: sizes.plumber_docs]),
             measure("camelot lattice", "camelot", born[: sizes.camelot_docs])]
     if not skip_ocr and ocr_available():
         rows.append(measure("extract scanned (OCR) --jobs 1", "extract", corpus["scanned"], 1))
     rows.append(measure(f"extract {sizes.long_pages}-page document --jobs 1", "extract", corpus["long"], 1))
+    real = sorted(REAL.glob("*.pdf"))
+    if real and not skip_ocr:
+        rows += [measure("extract real corpus --jobs 1", "extract", real, 1),
+                 measure("extract real corpus --jobs 1, no report", "extract", real, 1, ["auto", "plain"])]
     return rows
+
+
+def report_share(rows: list[dict]) -> list[str]:
+    """What the QA report costs a run (pictures drawn by the workers + the index and pages written by
+    the parent): CPU seconds of the run with it against the same run without it."""
+    out = []
+    for plain in (r for r in rows if r["label"].endswith(", no report")):
+        full = next(r for r in rows if r["label"] == plain["label"].removesuffix(", no report"))
+        cpu_full = full["cpu_self_s"] + full["cpu_workers_s"]
+        cpu_plain = plain["cpu_self_s"] + plain["cpu_workers_s"]
+        out.append(f"- {full['label'].removeprefix('extract ')}: {cpu_full:.1f} CPU s with the report, "
+                   f"{cpu_plain:.1f} without: the report is **{(cpu_full - cpu_plain) / cpu_full:.1%}** of the run "
+                   f"(wall {full['seconds']:.1f} s vs {plain['seconds']:.1f} s).")
+    return out
 
 
 def ocr_engines_section() -> str:
@@ -225,7 +251,10 @@ def render(rows: list[dict], sizes: Sizes, quick: bool, total: float) -> str:
         lines.append(f"| {r['label']} | {r['files']} | {r['pages']} | {r['seconds']:.1f} | {r['pps']:.1f} | {cpu} | "
                      f"{r['rss_self_mb']:.0f} | {worker} |")
     lines += ["", f"Speed-up --jobs 2 over --jobs 1: **{j2['pps'] / j1['pps']:.2f}×**; "
-              f"born-digital per core (--jobs 1): **{j1['pps']:.1f} pages/s**.", ""]
+              f"born-digital per core (--jobs 1): **{j1['pps']:.1f} pages/s**.", "",
+              "QA report's share of a run (`extract run` draws the report's pictures in its workers and writes "
+              "the index and a page per document; \"no report\" is the same batch without either):", "",
+              *report_share(rows), ""]
     return "\n".join(lines)
 
 

@@ -108,6 +108,7 @@ class BatchConfig:
     retry_failed: bool = False  # re-extract documents whose cached result is a timeout, crash or memory failure
     wait: bool = False  # wait for another run's lock on OUT instead of refusing
     report: bool = False  # write OUT/report.html (the CLI does; API callers ask)
+    pictures: bool = True  # workers draw the report's pictures (off: quicker, for callers that need no report)
     csv_bom: bool = False  # start each CSV with a UTF-8 BOM, for Excel and WPS
 
 
@@ -176,10 +177,10 @@ def _run(files: list[tuple[Path, str, str]], out_dir: Path, options: Options, co
     tasks: list[Task] = []
     for i, (source, rel, doc_id) in enumerate(files):
         cached = store.load(doc_id, rel) if config.use_cache and doc_id else None
-        if cached is not None and not _retry(cached, config):
+        if cached is not None and not _retry(cached, config) and not _lacks_pictures(cached, store, config):
             results[i] = _place(cached, files[i][1])
         else:
-            tasks.append(Task(i, source, display_path(rel)[0], doc_id or ""))
+            tasks.append(Task(i, source, display_path(rel)[0], doc_id or "", pictures=config.pictures))
     progress.planned(len(files), len(tasks), sum(sizes.values()))
     for i, result in results.items():
         _notify(result, sizes[files[i][1]], True, progress, on_result)
@@ -227,6 +228,12 @@ def _retry(cached: Result, config: BatchConfig) -> bool:
     """A cached timeout, crash or memory failure is re-extracted only when asked, or with higher limits."""
     failure = worker_failure(cached)
     return failure is not None and (config.retry_failed or worth_retrying(failure, config.timeout, config.memory_mb))
+
+
+def _lacks_pictures(cached: Result, store: ResultCache, config: BatchConfig) -> bool:
+    """A document cached by a run that drew no pictures, now that they are wanted."""
+    return (config.pictures and cached.rows["documents"][0]["status"] != "failed"
+            and not store.pictures_dir(cached.doc_id).is_dir())
 
 
 def _cached(store: ResultCache, task: Task, result: Result) -> Result:

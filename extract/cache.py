@@ -79,7 +79,8 @@ class ResultCache:
         """Write ``result`` (and its pictures) atomically; return its JSON round trip (what a later load gives)."""
         text = result.json_text or dumps(result)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.store_pictures(result.doc_id, result.pictures)
+        if result.pictures is not None:
+            self.store_pictures(result.doc_id, result.pictures)
         atomic_write(self.path(result.doc_id), text.encode("utf-8"))
         return result if result.json_text else loads(text)  # a worker's result is a round trip already
 

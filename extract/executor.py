@@ -69,6 +69,7 @@ class Task:
     rel_path: str
     doc_id: str
     skip_pages: tuple[tuple[int, str], ...] = ()
+    pictures: bool = True  # draw the QA report's pictures after extracting
 
     def options(self, options: Options) -> Options:
         return replace(options, skip_pages=self.skip_pages) if self.skip_pages else options
@@ -105,7 +106,7 @@ def extract_task(task: Task, options: Options, send: Callable[[str, Any], None])
     t0 = time.perf_counter()
     doc = extract_document(task.source, task.rel_path, task.options(options), task.doc_id or None)
     send("result", cache.dumps(document_result(doc, t0)))
-    send("pictures", draw_report_pictures(doc))
+    send("pictures", draw_report_pictures(doc) if task.pictures else None)
 
 
 def draw_report_pictures(doc: Any) -> dict[str, bytes]:
@@ -215,7 +216,7 @@ def _finish(send: Callable[[str, Any], None], sent: list[str], fail: Result) -> 
     if "result" not in sent:
         send("result", cache.dumps(fail))
     if "pictures" not in sent:
-        send("pictures", {})
+        send("pictures", None)
 
 
 # --- parent side -------------------------------------------------------------------------------
@@ -332,6 +333,7 @@ class LocalPool:
         self._retire(w)
         if result is not None:
             log.warning("report pictures of %s not drawn: %s", task.rel_path, reason)
+            result.pictures = {}  # tried: a re-run must not try again
             on_done(task, result)
         elif page_no and len(task.skip_pages) < MAX_SKIPPED_PAGES:
             why = f"{category}: {reason}"
@@ -349,6 +351,7 @@ class LocalPool:
         timeout = self.limits.timeout
         if result is not None:
             log.warning("report pictures of %s not drawn: over the %g s timeout", task.rel_path, timeout)
+            result.pictures = {}  # tried: a re-run must not try again
             on_done(task, result)
         else:
             on_done(task, failed_result(task, "timeout", f"no result after {timeout:g} s (--timeout)",

@@ -104,5 +104,6 @@ def split_options(caller: str, options: dict[str, Any]) -> tuple[Options, BatchC
     if options.get("ocr", "auto") not in OCR_MODES:
         raise ConfigError(f"{caller}(ocr={options['ocr']!r}): choose from {', '.join(OCR_MODES)}")
     batch = {k: v for k, v in options.items() if k in BATCH_OPTIONS}
-    config = BatchConfig(formats=(), use_cache=False, **batch)  # formats=(): frames only, no files
+    # formats=(): frames only, no files; pictures=False: no report, so workers draw no pictures
+    config = BatchConfig(formats=(), use_cache=False, pictures=False, **batch)
     return Options(**{k: v for k, v in options.items() if k in pipeline_fields}), config

@@ -51,7 +51,8 @@ class Result:
     json_text: str | None = field(default=None, repr=False, compare=False)
     #: The QA report's pictures of this document (PNG bytes by name), drawn by the
     #: worker; cached beside the result, never part of the tables.
-    pictures: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    #: None: not drawn (the batch did not ask, or the document failed).
+    pictures: dict[str, bytes] | None = field(default=None, repr=False, compare=False)
 
 
 DocStage = Callable[[Document, Options], None]

@@ -107,3 +107,53 @@ def test_report_screenshot(out: Path):
     done = _chromium("--window-size=1300,2400", f"--screenshot={shot}", doc_page(out, "yq2025_one_digit.pdf").as_uri())
     assert done.returncode == 0, done.stderr[-2000:]
     assert shot.is_file() and shot.stat().st_size > 20_000
+
+
+def test_documents_cached_without_pictures_are_redone_for_a_report(tmp_path: Path) -> None:
+    """A notebook-style run (no pictures) then a report run on the same OUT: drawn then, not before."""
+    from bench import craft
+
+    craft.page_slice(tmp_path / "in" / "doc.pdf", 7, 1)
+    out = tmp_path / "out"
+    run_batch(tmp_path / "in", out, config=BatchConfig(pictures=False))
+    assert not list((out / ".cache").glob("*.pictures"))
+    run_batch(tmp_path / "in", out, config=BatchConfig(report=True))
+    assert [p.name for p in (out / ".cache").glob("*.pictures/*.png")] == ["p1.png"]
+
+
+@pytest.fixture(scope="module")
+def batch_200(tmp_path_factory) -> Path:
+    """200 documents (one table page of the sample, every file different bytes), with the report."""
+    from bench import craft
+
+    root = tmp_path_factory.mktemp("batch200")
+    one = craft.page_slice(root / "one.pdf", 7, 1)
+    for i in range(200):
+        craft.varied_copy(root / "in" / f"doc{i:03d}.pdf", i, source=one)
+    (root / "in" / "doc007.pdf").write_bytes(b"PK\x03\x04 a zip")  # one failed row to filter for
+    run_batch(root / "in", root / "out", config=BatchConfig(jobs=2, report=True))
+    return root / "out"
+
+
+def _rows_shown(dom: str) -> list[str]:
+    rows = re.findall(r'<tr class="doc-row"([^>]*)>(.*?)</tr>', dom, re.S)
+    return [body for attrs, body in rows if "display: none" not in attrs]
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_index_of_200_documents_sorts_and_filters_in_chromium(batch_200: Path):
+    index = (batch_200 / "report.html").as_uri()
+    dom = _chromium("--dump-dom", index).stdout
+    assert len(_rows_shown(dom)) == 200
+    assert 'id="shown">200<' in dom
+    failed = _rows_shown(_chromium("--dump-dom", index + "#status=failed").stdout)
+    assert len(failed) == 1 and "doc007.pdf" in failed[0] and "not_pdf" in failed[0]
+    typed = _rows_shown(_chromium("--dump-dom", index + "#q=doc19").stdout)
+    assert sorted(re.findall(r"doc\d+\.pdf", "".join(typed))) == [f"doc{i}.pdf" for i in range(190, 200)]
+    by_status = _rows_shown(_chromium("--dump-dom", index + "#sort=status:desc").stdout)
+    assert "doc007.pdf" in by_status[-1], "failed sorts last, descending (ok > failed)"
+    pages = [p for p in (batch_200 / "report").glob("*.html")]
+    assert len(pages) == 200, "a page per document, the failed one included"
+    doc = _chromium("--dump-dom", sorted(pages)[0].as_uri()).stdout
+    assert "← all documents" in doc and re.search(r'<img src="[0-9a-f]+/p1\.png"', doc)
