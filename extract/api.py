@@ -136,6 +136,10 @@ def run_batch(inputs: Iterable[Path] | Path, out_dir: Path, options: Options = O
     if isinstance(inputs, (str, Path)):
         inputs = [Path(inputs)]
     out_dir = Path(out_dir)
+    if options.ocr != "never":  # exit 2 or 4 now, not one failed document per file later
+        from extract.ocr import check_engine
+
+        check_engine(options.ocr_engine)
     check_writable(out_dir)
     with out_lock(out_dir, wait=config.wait):
         files = find_inputs(inputs)

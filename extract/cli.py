@@ -38,7 +38,8 @@ def cli() -> None:
               help="Worker processes (one document per task).")
 @click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="auto: OCR only image-only and garbled pages.")
-@click.option("--ocr-engine", default="rapidocr", show_default=True, help="rapidocr or tesseract.")
+@click.option("--ocr-engine", type=click.Choice(["rapidocr", "tesseract"]), default="rapidocr", show_default=True,
+              help="OCR engine; checked (package, models, binary) before any work starts.")
 @click.option("--dpi", default=200, show_default=True, help="Render resolution for OCR.")
 @click.option("--formats", default=",".join(FORMATS), show_default=True,
               help="Comma-separated output formats: parquet, csv, duckdb, xlsx (OUT/extract.xlsx, one sheet a table).")

@@ -44,10 +44,27 @@ def test_failed_document_exit_3(tmp_path: Path) -> None:
     assert "empty: the file has zero bytes" in res.output
 
 
-@pytest.mark.parametrize("args", [["--formats", "xls"], ["--executor", "spark"], ["--jobs", "0"]])
+@pytest.mark.parametrize("args", [["--formats", "xls"], ["--executor", "spark"], ["--jobs", "0"],
+                                  ["--ocr", "always", "--ocr-engine", "bogus"]])
 def test_usage_errors_exit_2(one_doc: Path, tmp_path: Path, args: list[str]) -> None:
     res = invoke(one_doc, "--out", tmp_path / "out", *args)
     assert res.exit_code == ExitCode.USAGE, res.output
+    assert not (tmp_path / "out").exists(), "nothing done, nothing cached"
+
+
+@pytest.mark.parametrize("engine, missing", [("rapidocr", "onnxruntime"), ("tesseract", "pytesseract")])
+def test_missing_ocr_engine_exit_4_before_any_work(one_doc: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    engine: str, missing: str) -> None:
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == missing else real_find_spec(name, *a))
+    res = invoke(one_doc, "--out", tmp_path / "out", "--ocr-engine", engine)
+    assert res.exit_code == ExitCode.MISSING_DEPENDENCY, res.output
+    assert f"needs the {missing} package" in res.output
+    assert not (tmp_path / "out").exists(), "nothing done, nothing cached"
+    ok = invoke(one_doc, "--out", tmp_path / "out", "--ocr-engine", engine, "--ocr", "never")
+    assert ok.exit_code == ExitCode.OK, "--ocr never needs no engine"
 
 
 def test_ray_missing_exit_4(one_doc: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,6 +13,7 @@ from extract.ocr.base import (
     NullEngine,
     OcrEngine,
     available_engines,
+    check_engine,
     get_engine,
     register_engine,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "NullEngine",
     "OcrEngine",
     "available_engines",
+    "check_engine",
     "get_engine",
     "register_engine",
 ]

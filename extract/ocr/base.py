@@ -15,8 +15,12 @@ that engine is asked for.
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
+import subprocess
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -111,6 +115,48 @@ def get_engine(name: str = DEFAULT_ENGINE, threads: int = 1) -> OcrEngine:
         if key not in _CACHE:
             _CACHE[key] = _FACTORIES[name](threads=threads)
         return _CACHE[key]
+
+
+#: The models the rapidocr wheel ships (``rapidocr/models/``); never downloaded.
+DET_MODEL_NAME = "PP-OCRv6_det_small.onnx"
+REC_MODEL_NAME = "PP-OCRv6_rec_small.onnx"
+
+
+def check_engine(name: str) -> None:
+    """Before any worker starts: :class:`ConfigError` for an unknown engine, :class:`DependencyError`
+    when its package, models or binary are missing. Cheap (nothing imported or loaded), so the batch
+    parent can afford it on every run."""
+    _register_builtin()
+    if name not in _FACTORIES:
+        raise ConfigError(f"unknown OCR engine {name!r}; choose one of {', '.join(sorted(_FACTORIES))}")
+    check = {"rapidocr": _check_rapid, "tesseract": _check_tesseract}.get(name)
+    if check is not None:
+        check()
+
+
+def _check_rapid() -> None:
+    missing = [pkg for pkg in ("rapidocr", "onnxruntime") if importlib.util.find_spec(pkg) is None]
+    if missing:
+        raise DependencyError(f"OCR engine 'rapidocr' needs the {' and '.join(missing)} package(s): "
+                              "pip install rapidocr onnxruntime")
+    spec = importlib.util.find_spec("rapidocr")
+    models = Path(next(iter(spec.submodule_search_locations or []), "")) / "models"
+    absent = [m for m in (DET_MODEL_NAME, REC_MODEL_NAME) if not (models / m).is_file()]
+    if absent:
+        raise DependencyError(f"the rapidocr wheel lacks its bundled models {absent} in {models}; "
+                              "reinstall rapidocr 3.x (models are never downloaded at run time)")
+
+
+def _check_tesseract() -> None:
+    if importlib.util.find_spec("pytesseract") is None:
+        raise DependencyError("OCR engine 'tesseract' needs the pytesseract package")
+    binary = shutil.which("tesseract")
+    if binary is None:
+        raise DependencyError("OCR engine 'tesseract' needs the tesseract binary "
+                              "(apt install tesseract-ocr tesseract-ocr-chi-sim)")
+    langs = subprocess.run([binary, "--list-langs"], capture_output=True, text=True, timeout=30).stdout.split()
+    if "chi_sim" not in langs:
+        raise DependencyError("tesseract lacks Chinese data (apt install tesseract-ocr-chi-sim)")
 
 
 def _register_builtin() -> None:

@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from extract.errors import DependencyError
+from extract.ocr.base import DET_MODEL_NAME, REC_MODEL_NAME
 from extract.ocr.base import CropResult, LineResult
 
 try:
@@ -33,8 +34,8 @@ except ImportError as exc:  # pragma: no cover - reported by extract.ocr.base
 
 #: The three model files the rapidocr 3.x wheel ships; nothing else is allowed.
 MODEL_DIR = Path(rapidocr.__file__).resolve().parent / "models"
-DET_MODEL = MODEL_DIR / "PP-OCRv6_det_small.onnx"
-REC_MODEL = MODEL_DIR / "PP-OCRv6_rec_small.onnx"
+DET_MODEL = MODEL_DIR / DET_MODEL_NAME
+REC_MODEL = MODEL_DIR / REC_MODEL_NAME
 CLS_MODEL = MODEL_DIR / "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
 #: Long side (pixels) of the image the detector sees; see the module docstring.
 DET_MAX_SIDE = 1100
