@@ -114,7 +114,7 @@ def test_parent_stays_small_and_no_phase_outlasts_the_timeout(hostile_run) -> No
     assert seconds < 4 * TIMEOUT + 20, seconds
     assert "report pictures of slow_shading.pdf not drawn: over the 8 s timeout" in proc.stderr
     docs = pd.read_csv(out / "documents.csv").set_index("path")
-    huge = out / "report" / docs.loc["huge_page.pdf", "doc_id"] / "p1.png"
+    huge = out / "report" / docs.loc["huge_page.pdf", "doc_id"] / "p1.jpg"
     with Image.open(huge) as picture:
         assert max(picture.size) <= 1600
     index = (out / "report.html").read_text(encoding="utf-8")

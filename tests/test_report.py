@@ -47,9 +47,9 @@ def test_report_is_static_and_pictures_sit_beside_it(out: Path):
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "no CDN or remote resources"
         assert not re.search(r"<script[^>]+src=", html), "no script from elsewhere"
     assert "<script" not in text, "a document's page needs no script"
-    pictures = sorted(p.name for p in (page.parent / page.stem).glob("*.png"))
+    pictures = sorted(p.name for p in (page.parent / page.stem).glob("*.jpg"))
     assert any(p.startswith("check") for p in pictures), "a crop for each failing check"
-    assert "p7.png" in pictures, "a thumbnail of each table page"
+    assert "p7.jpg" in pictures, "a thumbnail of each table page"
     for src in re.findall(r'src="([^"]+)"', text):
         assert (page.parent / src).is_file(), src
     for href in re.findall(r'href="(report/[^"]+)"', index):
@@ -58,8 +58,8 @@ def test_report_is_static_and_pictures_sit_beside_it(out: Path):
 
 def test_pictures_are_drawn_by_the_workers_and_cached(out: Path):
     """The report copies the pictures the workers cached; rebuilding it draws nothing and changes nothing."""
-    cached = sorted(p.name for p in (out / ".cache").glob("*.pictures/*.png"))
-    shown = sorted(p.name for p in (out / "report").glob("*/*.png"))
+    cached = sorted(p.name for p in (out / ".cache").glob("*.pictures/*.jpg"))
+    shown = sorted(p.name for p in (out / "report").glob("*/*.jpg"))
     assert cached == shown and len(shown) > 20
     before = {p: p.stat().st_mtime_ns for p in (out / "report").rglob("*")}
     build_report(out)
@@ -71,7 +71,7 @@ def test_every_conflict_shows_the_pages_its_variants_were_read_on(out: Path):
     text = doc_page(out, "yq2025_born_digital.pdf").read_text(encoding="utf-8")
     rows = re.findall(r"<tr><td[^>]*>project</td><td[^>]*>遗属补助</td><td[^>]*>filled_at</td>(.*?)</tr>", text)
     assert rows, "the 遗属补助 填报日期 conflict is listed"
-    pages = re.findall(r'class="thumb" src="[0-9a-f]+/p(\d+)\.png"', rows[0])
+    pages = re.findall(r'class="thumb" src="[0-9a-f]+/p(\d+)\.jpg"', rows[0])
     assert sorted(int(p) for p in pages) == [22, 32]
 
 
@@ -87,6 +87,9 @@ def test_report_dom_in_chromium(out: Path):
     failing = re.findall(r'<tr class="failing-check">(.*?)</tr>', dom, re.S)
     assert len(failing) == 4
     assert any("sum.children" in f and "20408" in f for f in failing)
+    assert all('class="box"' in f for f in failing if "check" in f and "<img" in f), "the figure boxed on its crop"
+    assert re.search(r'<figure><span class="pic"><img[^>]+p7\.jpg[^>]*><span class="box" style="left:', dom), \
+        "each table boxed on its page thumbnail"
     assert all("expenditure_total" in f and "58.00" in f for f in failing if "cross." in f)
 
 
@@ -118,7 +121,7 @@ def test_documents_cached_without_pictures_are_redone_for_a_report(tmp_path: Pat
     run_batch(tmp_path / "in", out, config=BatchConfig(pictures=False))
     assert not list((out / ".cache").glob("*.pictures"))
     run_batch(tmp_path / "in", out, config=BatchConfig(report=True))
-    assert [p.name for p in (out / ".cache").glob("*.pictures/*.png")] == ["p1.png"]
+    assert [p.name for p in (out / ".cache").glob("*.pictures/*.jpg")] == ["p1.jpg"]
 
 
 @pytest.fixture(scope="module")
@@ -156,4 +159,4 @@ def test_index_of_200_documents_sorts_and_filters_in_chromium(batch_200: Path):
     pages = [p for p in (batch_200 / "report").glob("*.html")]
     assert len(pages) == 200, "a page per document, the failed one included"
     doc = _chromium("--dump-dom", sorted(pages)[0].as_uri()).stdout
-    assert "← all documents" in doc and re.search(r'<img src="[0-9a-f]+/p1\.png"', doc)
+    assert "← all documents" in doc and re.search(r'<img class="" src="[0-9a-f]+/p1\.jpg"', doc)

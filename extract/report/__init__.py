@@ -32,7 +32,7 @@ import pandas as pd
 
 from extract.report import html
 from extract.report.chart import bar_chart
-from extract.stages.pictures import conflict_pages, crop_name, failing_figures, thumb_name
+from extract.stages.pictures import BOXES, conflict_pages, crop_name, failing_figures, thumb_name
 from extract.stages.write import file_digest, write_if_changed
 
 log = logging.getLogger(__name__)
@@ -63,8 +63,8 @@ def build_report(out_dir: Path) -> Path:
             continue
         doc_id = str(d["doc_id"])
         rows = {n: by_doc[n].get(doc_id, []) for n in TABLES}
-        pictures = copy_pictures(out_dir, run_log["pictures"].get(doc_id), pages_dir / doc_id)
-        page = document_page(d, rows, {name: f"{doc_id}/{name}" for name in pictures})
+        names = copy_pictures(out_dir, run_log["pictures"].get(doc_id), pages_dir / doc_id)
+        page = document_page(d, rows, {name: f"{doc_id}/{name}" for name in names}, read_boxes(pages_dir / doc_id))
         write_if_changed(pages_dir / f"{doc_id}.html", page.encode("utf-8"))
         keep |= {f"{doc_id}.html", doc_id}
     index = out_dir / INDEX
@@ -95,15 +95,26 @@ def copy_pictures(out_dir: Path, cached: str | None, target: Path) -> set[str]:
         return set()
     target.mkdir(exist_ok=True)
     names = set()
-    for picture in source.glob("*.png"):
+    for picture in [*source.glob("*.jpg"), source / BOXES]:
+        if not picture.is_file():
+            continue
         dest = target / picture.name
         if not (dest.exists() and file_digest(dest) == file_digest(picture)):
             _link_or_copy(picture, dest)
         names.add(picture.name)
-    for old in target.glob("*.png"):
+    for old in target.iterdir():
         if old.name not in names:
             old.unlink(missing_ok=True)
     return names
+
+
+def read_boxes(folder: Path) -> dict[str, list[list[float]]]:
+    """The red boxes of each picture in ``folder`` (see :data:`extract.stages.pictures.BOXES`)."""
+    try:
+        boxes = json.loads((folder / BOXES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return boxes if isinstance(boxes, dict) else {}
 
 
 def _link_or_copy(source: Path, dest: Path) -> None:
@@ -153,15 +164,24 @@ def _counts(checks: list[Row]) -> dict[str, int]:
     return summarise(checks)
 
 
-def document_page(doc: Row, rows: dict[str, list[Row]], pictures: dict[str, str]) -> str:
+def document_page(doc: Row, rows: dict[str, list[Row]], pictures: dict[str, str],
+                  boxes: dict[str, list[list[float]]] | None = None) -> str:
     """One document: header, failing checks with crops, chart, tables with thumbnails, conflicts, projects.
 
-    ``pictures`` maps a picture's name (``p7.png``, ``check3.png``) to its path relative to the page.
+    ``pictures`` maps a picture's name (``p7.jpg``, ``check3.jpg``) to its path relative to the page;
+    ``boxes`` the red boxes drawn over each.
     """
-    thumbs = {page_no: pictures[name] for page_no in _table_pages(rows["budget_tables"])
+    boxes = boxes or {}
+
+    def pic(name: str, cls: str, alt: str, with_boxes: bool = True) -> str:
+        return html.picture(pictures[name], boxes.get(name, []) if with_boxes else [], cls, alt)
+
+    thumbs = {page_no: pic(name, "", f"page {page_no}") for page_no in _table_pages(rows["budget_tables"])
               if (name := thumb_name(page_no)) in pictures}
-    crops = {i: pictures[name] for i, *_ in failing_figures(rows["checks"]) if (name := crop_name(i)) in pictures}
-    variant_pages = {i: [pictures[thumb_name(p)] for p in conflict_pages(c, rows)[:4] if thumb_name(p) in pictures]
+    crops = {i: pic(name, "crop", "the figure") for i, *_ in failing_figures(rows["checks"])
+             if (name := crop_name(i)) in pictures}
+    variant_pages = {i: [pic(thumb_name(p), "thumb", "page of a variant", with_boxes=False)
+                         for p in conflict_pages(c, rows)[:4] if thumb_name(p) in pictures]
                      for i, c in enumerate(rows["conflicts"])}
     head = (f'<p><a href="../{INDEX}">← all documents</a></p>'
             f'<h2 id="doc-{escape(doc["doc_id"])}" class="doc">{escape(str(doc["path"]))}</h2>'

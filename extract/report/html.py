@@ -23,8 +23,10 @@ th,td{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}
 th{background:#eef2f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:#1a7f37}.fail,.failed{color:#c62828;font-weight:bold}.partial,.skip{color:#a36b00}
 .thumbs{display:flex;flex-wrap:wrap;gap:10px}.thumbs figure{margin:0;font-size:12px;text-align:center}
-.thumbs img{border:1px solid #999;max-height:260px}
-img.thumb{border:1px solid #999;max-height:160px;margin:2px}
+.thumbs img{border:1px solid #999;height:260px}
+.pic{position:relative;display:inline-block;line-height:0;margin:2px}.pic img{display:block}
+.pic .box{position:absolute;border:2px solid #dc2828;box-sizing:border-box}
+img.thumb{border:1px solid #999;height:160px}
 .crop{max-width:560px;border:1px solid #999}
 .chart text{font-size:12px}.chart .cap{font-weight:bold}
 details{margin:6px 0}summary{cursor:pointer;font-weight:bold}
@@ -58,6 +60,13 @@ var by=(p.get('sort')||'').split(':');Array.prototype.forEach.call(heads,functio
  if(h.textContent===by[0])sort(i,by[1]!=='desc');});apply();
 })();
 """
+
+
+def picture(src: str, boxes: list[list[float]], cls: str, alt: str) -> str:
+    """An image with red boxes drawn over it (``boxes``: [x0, top, x1, bottom] as fractions of its size)."""
+    marks = "".join(f'<span class="box" style="left:{x0:.2%};top:{t:.2%};width:{x1 - x0:.2%};height:{b - t:.2%}">'
+                    "</span>" for x0, t, x1, b in boxes)
+    return f'<span class="pic"><img class="{cls}" src="{escape(src)}" alt="{escape(alt)}">{marks}</span>'
 
 
 def page(title: str, body: str, script: str = "") -> str:
@@ -110,8 +119,7 @@ def tables_section(tables: list[Row], thumbs: dict[int, str]) -> str:
     rows = [f"<tr>{cell(t.get('table_no'), 'num')}{cell(t.get('table_key'))}{cell(t.get('title'))}"
             f"{cell(t.get('unit_of_measure'))}{cell(_pages(t))}{cell(t.get('n_rows'), 'num')}"
             f"{cell(t.get('has_data'))}{cell(t.get('method'))}</tr>" for t in tables]
-    figs = "".join(f'<figure><img src="{escape(src)}" alt="page {n}"><figcaption>page {n}</figcaption></figure>'
-                   for n, src in sorted(thumbs.items()))
+    figs = "".join(f'<figure>{pic}<figcaption>page {n}</figcaption></figure>' for n, pic in sorted(thumbs.items()))
     pics = f'<div class="thumbs">{figs}</div>' if figs else '<p class="muted">no page pictures (PDF not found)</p>'
     return ("<h3>Tables found</h3>" + table(["no", "key", "title", "unit", "pages", "rows", "data", "method"], rows)
             + pics)
@@ -127,7 +135,7 @@ def checks_section(checks: list[Row], crops: dict[int, str]) -> str:
     failing = [(i, c) for i, c in enumerate(checks) if c["status"] == "fail"]
     rows = []
     for i, c in failing:
-        pic = f'<img class="crop" src="{escape(crops[i])}" alt="crop">' if i in crops else ""
+        pic = crops.get(i, "")
         rows.append(f'<tr class="failing-check">{cell(c["check"], "fail")}{cell(c["location"])}'
                     f'{cell(c["expected"], "num")}{cell(c["actual"], "num")}{cell(c["detail"])}<td>{pic}</td></tr>')
     kinds: dict[str, dict[str, int]] = {}
@@ -156,7 +164,7 @@ def conflicts_section(conflicts: list[Row], pictures: dict[int, list[str]] | Non
         except (TypeError, ValueError):
             variants = [c.get("values")]
         items = "".join(f"<li>{escape(json.dumps(v, ensure_ascii=False)[:400])}</li>" for v in variants)
-        thumbs = "".join(f'<img class="thumb" src="{escape(src)}" alt="page of a variant">' for src in pictures.get(i, []))
+        thumbs = "".join(pictures.get(i, []))
         rows.append(f"<tr>{cell(c.get('entity'))}{cell(c.get('key'))}{cell(c.get('field'))}<td><ol>{items}</ol></td>"
                     f"{cell(str(c.get('chosen') or '')[:200])}{cell(c.get('reason'))}<td>{thumbs}</td></tr>")
     return (f"<details><summary>Conflicts ({len(conflicts)})</summary>"

@@ -2,13 +2,18 @@
 
 Drawn by the worker that extracted the document, right after its stages, from
 the pages it already read (words and grids: nothing is read twice) and the PDF
-rendered at low dpi; returned as PNG bytes by name (``p7.png``, ``check3.png``)
-and cached with the document's result. The batch parent never renders a PDF, so
+rendered at low dpi in grey and stored as JPEG (a page thumbnail costs about
+2 ms to draw and encode: PNG with ``optimize`` cost 40 ms, the whole report a
+third of a born-digital run); returned as bytes by name (``p7.jpg``,
+``check3.jpg``) and cached with the document's result. The red boxes (each
+table's grid, the figure a check failed on) are not painted into the pictures
+but listed in ``boxes.json`` as fractions of each picture, and drawn by the
+report's HTML over them. The batch parent never renders a PDF, so
 a page that is slow or huge to draw costs the worker's time and memory, under
 the same ``--timeout`` and ``--max-memory`` as the extraction.
 
 Every picture is capped in pixels (:data:`MAX_SIDE_PX`): a 40,000 pt page at
-40 dpi would be a 22,000 px PNG that image viewers (and Pillow) refuse to open.
+30 dpi would be a 16,700 px picture that image viewers (and Pillow) refuse to open.
 A picture that cannot be drawn is left out with a log line: a report with a
 missing picture is still a report.
 """
@@ -23,15 +28,17 @@ from collections.abc import Iterable
 from typing import Any
 
 import pypdfium2 as pdfium
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from extract.model import Document, Page, Word
 
 log = logging.getLogger(__name__)
 
-THUMB_DPI = 40
+THUMB_DPI = 30  # an A4 page 350 px tall: the report shows it 260 px tall
 CROP_DPI = 110
-BOX = (220, 40, 40)
+JPEG_QUALITY = 70
+#: Where the red boxes of each picture are: name → [x0, top, x1, bottom] as fractions of its size.
+BOXES = "boxes.json"
 #: Longest side of any picture, in pixels; a larger page is drawn at a lower dpi.
 MAX_SIDE_PX = 1600
 #: Pictures per document, so a 300-page report stays quick to build and to open.
@@ -43,26 +50,31 @@ _LOCATION = re.compile(r"^(?P<key>\S+) row (?P<row>\d+) \[(?P<label>.*?)\].* col
 Row = dict[str, Any]
 
 
+Box = list[float]
+
+
 def thumb_name(page_no: int) -> str:
-    return f"p{page_no}.png"
+    return f"p{page_no}.jpg"
 
 
 def crop_name(check_index: int) -> str:
-    return f"check{check_index}.png"
+    return f"check{check_index}.jpg"
 
 
 def draw_pictures(doc: Document, pdf: pdfium.PdfDocument) -> dict[str, bytes]:
-    """Every picture the document's report page shows, as PNG bytes by name."""
+    """Every picture the document's report page shows (JPEG bytes by name), and :data:`BOXES`."""
     pages = {p.page_no: p for p in doc.pages}
     out: dict[str, bytes] = {}
+    boxes: dict[str, list[Box]] = {}
     for page_no in picture_pages(doc.rows)[:MAX_THUMBS]:
-        png = thumbnail(pdf, pages.get(page_no), page_no)
-        if png:
-            out[thumb_name(page_no)] = png
+        drawn = thumbnail(pdf, pages.get(page_no), page_no)
+        if drawn:
+            out[thumb_name(page_no)], boxes[thumb_name(page_no)] = drawn
     for index, page_no, amount, label in failing_figures(doc.rows.get("checks", []))[:MAX_CROPS]:
-        png = crop_figure(pdf, pages.get(page_no), page_no, amount, label)
-        if png:
-            out[crop_name(index)] = png
+        drawn = crop_figure(pdf, pages.get(page_no), page_no, amount, label)
+        if drawn:
+            out[crop_name(index)], boxes[crop_name(index)] = drawn
+    out[BOXES] = json.dumps(boxes, sort_keys=True).encode()
     return out
 
 
@@ -109,39 +121,43 @@ def failing_figures(checks: Iterable[Row]) -> list[tuple[int, int, float, str]]:
 
 
 def render(pdf: pdfium.PdfDocument, page_no: int, dpi: float) -> tuple[Image.Image, float] | None:
-    """The page at ``dpi``, or lower so that neither side passes :data:`MAX_SIDE_PX`; (image, scale)."""
+    """The page in grey at ``dpi``, or lower so that neither side passes :data:`MAX_SIDE_PX`; (image, scale)."""
     try:
         pdf_page = pdf[page_no - 1]
         width, height = pdf_page.get_size()
         scale = min(dpi / 72, MAX_SIDE_PX / max(width, height, 1.0))
-        image = pdf_page.render(scale=scale).to_pil().convert("RGB")
+        image = pdf_page.render(scale=scale, grayscale=True).to_pil()
     except Exception as exc:  # noqa: BLE001 - pdfium raises plain errors on broken pages
         log.info("report: cannot draw page %s: %s", page_no, exc or type(exc).__name__)
         return None
     return image, scale
 
 
-def png(image: Image.Image) -> bytes:
+def jpeg(image: Image.Image) -> bytes:
     buf = io.BytesIO()
-    image.save(buf, format="PNG", optimize=True)
+    image.save(buf, format="JPEG", quality=JPEG_QUALITY)
     return buf.getvalue()
 
 
-def thumbnail(pdf: pdfium.PdfDocument, page: Page | None, page_no: int) -> bytes | None:
-    """The page at low dpi with every ruled table box drawn in red."""
+def _fraction(box: tuple[float, float, float, float], width: float, height: float) -> Box:
+    x0, top, x1, bottom = box
+    return [round(max(0.0, min(1.0, v)), 4) for v in (x0 / width, top / height, x1 / width, bottom / height)]
+
+
+def thumbnail(pdf: pdfium.PdfDocument, page: Page | None, page_no: int) -> tuple[bytes, list[Box]] | None:
+    """The page at low dpi, and the box of every ruled table on it."""
     drawn = render(pdf, page_no, THUMB_DPI)
     if drawn is None:
         return None
     image, s = drawn
-    if page is not None:
-        draw = ImageDraw.Draw(image)
-        for g in page.grids:
-            draw.rectangle([g.x0 * s, g.top * s, g.x1 * s, g.bottom * s], outline=BOX, width=2)
-    return png(image)
+    grids = page.grids if page is not None else []
+    boxes = [_fraction((g.x0 * s, g.top * s, g.x1 * s, g.bottom * s), image.width, image.height) for g in grids]
+    return jpeg(image), boxes
 
 
-def crop_figure(pdf: pdfium.PdfDocument, page: Page | None, page_no: int, amount: float, label: str) -> bytes | None:
-    """A band of the page around the printed ``amount`` (on the row named ``label``), the figure boxed."""
+def crop_figure(pdf: pdfium.PdfDocument, page: Page | None, page_no: int, amount: float,
+                label: str) -> tuple[bytes, list[Box]] | None:
+    """A band of the page around the printed ``amount`` (on the row named ``label``), and the figure's box."""
     drawn = render(pdf, page_no, CROP_DPI)
     if page is None or drawn is None:
         return None
@@ -149,12 +165,14 @@ def crop_figure(pdf: pdfium.PdfDocument, page: Page | None, page_no: int, amount
     word = find_amount(page, amount, label)
     if word is None:
         image.thumbnail((900, 900))
-        return png(image)
-    box = _table_box(page, word)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle([word.x0 * s - 3, word.top * s - 3, word.x1 * s + 3, word.bottom * s + 3], outline=BOX, width=3)
+        return jpeg(image), []
+    left, right = _table_box(page, word)
     top, bottom = max(word.top - 60, 0), min(word.bottom + 60, page.height)
-    return png(image.crop((int(box[0] * s), int(top * s), int(box[1] * s), int(bottom * s))))
+    crop = (int(left * s), int(top * s), int(right * s), int(bottom * s))
+    figure = ((word.x0 - 3) * s - crop[0], (word.top - 3) * s - crop[1], (word.x1 + 3) * s - crop[0],
+              (word.bottom + 3) * s - crop[1])
+    width, height = crop[2] - crop[0], crop[3] - crop[1]
+    return jpeg(image.crop(crop)), [_fraction(figure, width, height)]
 
 
 def _table_box(page: Page, word: Word) -> tuple[float, float]:
