@@ -118,9 +118,10 @@ def stage_doc_refs(doc: Document, options: Options) -> None:
     cell's text; every other page (sections, tables, list forms) by its text.
     """
     refs = []
+    source = {p.page_no: p.method for p in doc.pages}
     for page_no, texts in doc_ref_texts(doc):
         for text in texts:
-            refs.extend(docrefs.find_refs(normalise.normalise_text(text), page_no))
+            refs.extend(docrefs.find_refs(normalise.normalise_text(text), page_no, source.get(page_no, "text")))
     found = docrefs.reconcile(refs)
     rows, conflicts = docrefs.refs_to_rows(doc.doc_id, refs, found)
     doc.table_rows("doc_refs").extend(rows)

@@ -75,6 +75,7 @@ CONTRACT: dict[str, list[tuple[str, str, str]]] = {
         ("doc_id", "string", ""), ("raw", "string", "as read"), ("issuer", "string", ""), ("year", "integer", ""),
         ("number", "integer", ""), ("canonical", "string", "issuer〔year〕number号"), ("page", "integer", ""),
         ("corrected", "boolean", ""), ("confidence", "number", "0-1"),
+        ("source", "string", "extra: text or ocr, how the page the 文号 was read on was read"),
     ],
     "conflicts": [
         ("doc_id", "string", ""), ("entity", "string", "project / doc_ref / table"), ("key", "string", ""),

@@ -134,3 +134,53 @@ def test_sample_conflicts_for_every_disputed_doc_ref(born_digital):
     exp = {c["key"]: (c["values"], c["chosen"]) for c in truth["expected_conflicts"] if c["entity"] == "doc_ref"}
     assert got == exp
     assert len([c for c in rows["conflicts"] if c["entity"] == "doc_ref"]) == len(exp)
+
+
+# --- OCR readings confirmed by the text layer or a second page (issue 13) ----------------------
+
+def _refs(*cited: tuple[str, int, str]) -> list:
+    """Refs from (text, page, source) triples."""
+    return [r for text, page, source in cited for r in find_refs(text, page, source)]
+
+
+def test_ocr_misreads_snap_to_the_confirmed_number_and_unconfirmed_ones_leave():
+    refs = _refs(("根据晋财政法〔2013〕122号", 3, "text"), ("依据财行〔2012〕279号", 5, "text"),
+                 ("司密电〔2018〕64号", 6, "text"),
+                 ("根据曹财政法〔2013〕122号", 20, "ocr"), ("根据晋财政法〔2013〕1221号", 21, "ocr"),
+                 ("依据财行〔2012〕2791号", 22, "ocr"), ("依据财行〔2012〕274号", 23, "ocr"),
+                 ("司密电〔2018〕64号", 24, "ocr"), ("司法部〔2011〕123号", 25, "ocr"))
+    found = reconcile(refs)
+    rows, conflicts = refs_to_rows("d", refs, found)
+    assert sorted({r["canonical"] for r in rows}) == ["司密电〔2018〕64号", "晋财政法〔2013〕122号", "财行〔2012〕279号"]
+    snapped = {r["raw"]: r["canonical"] for r in rows if r["corrected"]}
+    assert snapped == {"曹财政法〔2013〕122号": "晋财政法〔2013〕122号", "晋财政法〔2013〕1221号": "晋财政法〔2013〕122号",
+                       "财行〔2012〕2791号": "财行〔2012〕279号", "财行〔2012〕274号": "财行〔2012〕279号"}
+    assert {r["source"] for r in rows if r["corrected"]} == {"ocr"}
+    unconfirmed = [c for c in conflicts if c["reason"] == "unconfirmed_ocr"]
+    assert [(c["key"], c["chosen"], json.loads(c["values"])) for c in unconfirmed] == [
+        ("司法部〔2011〕123号", None, ["司法部〔2011〕123号"])]
+    assert any(c["key"] == "财行〔2012〕279号" and "confirmed_elsewhere" in c["reason"] for c in conflicts)
+
+
+def test_an_ocr_reading_on_two_pages_is_confirmed():
+    refs = _refs(("根据晋财政法〔2013〕122号", 3, "text"),
+                 ("司法部〔2011〕123号", 25, "ocr"), ("司法部〔2011〕123号", 31, "ocr"))
+    rows, conflicts = refs_to_rows("d", refs, reconcile(refs))
+    assert [r["canonical"] for r in rows] == ["晋财政法〔2013〕122号", "司法部〔2011〕123号", "司法部〔2011〕123号"]
+    assert not conflicts
+
+
+def test_a_fully_scanned_document_keeps_its_single_readings_but_snaps_near_confirmed_ones():
+    refs = _refs(("财行〔2012〕279号", 4, "ocr"), ("财行〔2012〕279号", 9, "ocr"), ("财行〔2012〕2791号", 12, "ocr"),
+                 ("司密电〔2018〕64号", 7, "ocr"))
+    rows, _ = refs_to_rows("d", refs, reconcile(refs))
+    assert [r["canonical"] for r in rows] == ["财行〔2012〕279号"] * 3 + ["司密电〔2018〕64号"]
+
+
+def test_batch_snaps_a_scanned_documents_misread_to_a_number_another_document_prints():
+    text_doc, _ = refs_to_rows("a", refs := _refs(("依据财行〔2012〕279号", 5, "text")), reconcile(refs))
+    scan_doc, _ = refs_to_rows("b", refs := _refs(("依据财行〔2012〕2791号", 2, "ocr")), reconcile(refs))
+    rows, conflicts = reconcile_batch(text_doc + scan_doc)
+    assert [(r["doc_id"], r["canonical"], r["corrected"]) for r in rows] == [
+        ("a", "财行〔2012〕279号", False), ("b", "财行〔2012〕279号", True)]
+    assert [(c["doc_id"], c["reason"]) for c in conflicts] == [("b", "batch_confirmed_elsewhere")]

@@ -15,7 +15,15 @@ batch (:func:`reconcile_batch`, one vote per document):
    takes the majority issuer; a tie there is broken by how often each issuer is
    cited anywhere else in the pool (司发通 also issues 〔2014〕75号, 司法部 nothing);
 3. *title* — the same cited title 《…》 (printed right before or after the
-   number) read with another number takes the majority number.
+   number) read with another number takes the majority number;
+4. *confirmed* — a 文号 read by OCR that the document does not confirm (no
+   text-layer page prints it, no second page reads it the same way) and that is
+   one or two edits from a 文号 it does confirm is that 文号 (曹财政法〔2019〕122号,
+   晋财政法〔2019〕1221号 → 晋财政法〔2019〕122号), reason ``confirmed_elsewhere``.
+   One still unconfirmed in a document whose text layer cites 文号 is not
+   trusted as a new reference: it leaves ``doc_refs`` for a ``conflicts`` row
+   (chosen null, reason ``unconfirmed_ocr``). A fully scanned document keeps
+   its single readings (nothing there could confirm them).
 
 A tie that nothing breaks is kept as read and reported as a ``conflicts`` row
 (chosen null, reason ``tie``). Every corrected 文号 gets one ``conflicts`` row
@@ -62,6 +70,8 @@ class Ref:
     corrected: bool = False
     confidence: float = 1.0
     title: str | None = None
+    source: str = "text"  # text or ocr: how the page it was read on was read
+    trusted: bool = True
     read: tuple[str, int, int] = field(default=("", 0, 0), repr=False)
     reasons: set[str] = field(default_factory=set, repr=False)
 
@@ -94,15 +104,16 @@ def canonical(issuer: str, year: int, number: int) -> str:
     return f"{issuer}〔{year}〕{number}号"
 
 
-def find_refs(text: str, page: int | None = None) -> list[Ref]:
-    """Every 文号 in ``text``, in reading order."""
+def find_refs(text: str, page: int | None = None, source: str = "text") -> list[Ref]:
+    """Every 文号 in ``text``, in reading order; ``source`` says how its page was read (text or ocr)."""
     text = text or ""
     out = []
     for m in _REF.finditer(text):
         issuer = _LEAD.sub("", m["issuer"])[-MAX_ISSUER:]
         start = m.end("issuer") - len(issuer)
         raw = unicodedata.normalize("NFKC", text[start:m.end()]).replace(" ", "")
-        out.append(Ref(raw, issuer, int(m["year"]), int(m["number"]), page, title=_title(text, start, m.end())))
+        out.append(Ref(raw, issuer, int(m["year"]), int(m["number"]), page, title=_title(text, start, m.end()),
+                       source=source))
     return out
 
 
@@ -125,10 +136,11 @@ def similar_issuers(a: str, b: str) -> bool:
     return Levenshtein.distance(a, b) <= 1 or (len(a) == len(b) and a[0] == b[0])
 
 
-def reconcile(refs: Sequence[Ref]) -> list[Dispute]:
+def reconcile(refs: Sequence[Ref], untrust: bool = True) -> list[Dispute]:
     """Correct ``refs`` in place by vote over them; returns one dispute per 文号 read two ways.
 
-    ``confidence`` is the winner's share of the votes (1.0 where nobody disagreed).
+    ``confidence`` is the winner's share of the votes (1.0 where nobody disagreed). ``untrust``:
+    unconfirmed OCR readings may be marked untrusted (one document's refs; not across a batch).
     """
     ties: list[list[Ref]] = []
     _vote(refs, lambda r: (r.issuer, r.number), lambda r: r.year,
@@ -139,7 +151,50 @@ def reconcile(refs: Sequence[Ref]) -> list[Dispute]:
     titled = [r for r in refs if r.title]
     _vote(titled, lambda r: r.title, lambda r: (r.issuer, r.year, r.number),
           lambda r, v: v, "same_title", [])  # one title, two numbers: maybe two documents
+    snap_to_confirmed(refs, untrust)
     return disputes(refs, ties)
+
+
+#: An OCR reading this many edits (or fewer) from a confirmed 文号 is taken for it.
+MAX_SNAP_EDITS = 2
+
+
+def confirmed(refs: Sequence[Ref]) -> dict[str, Ref]:
+    """canonical → a reference, for every 文号 printed on a text-layer page or read alike on two pages."""
+    pages: dict[str, set[int | None]] = defaultdict(set)
+    out: dict[str, Ref] = {}
+    for r in refs:
+        pages[r.canonical].add(r.page)
+        if r.source != "ocr" or len(pages[r.canonical]) >= 2:
+            out.setdefault(r.canonical, r)
+    return out
+
+
+def snap_to_confirmed(refs: Sequence[Ref], untrust: bool = True) -> None:
+    """OCR readings nothing confirms: snapped to the nearest confirmed 文号 (one or two edits), else
+    marked untrusted when the document's text layer cites 文号 (see the module docstring, rule 4)."""
+    sure = confirmed(refs)
+    has_text_refs = any(r.source != "ocr" for r in refs)
+    cited = Counter(r.canonical for r in refs)
+    for r in refs:
+        if r.source != "ocr" or r.canonical in sure:
+            continue
+        target = nearest(r.canonical, sure, cited)
+        if target is not None:
+            r.set(target.issuer, target.year, target.number, share=round(1 / (1 + cited[r.canonical]), 4),
+                  reason="confirmed_elsewhere")
+        elif untrust and has_text_refs:
+            r.trusted = False
+
+
+def nearest(canon: str, sure: dict[str, Ref], cited: Counter) -> Ref | None:
+    """The confirmed 文号 fewest edits from ``canon`` (at most :data:`MAX_SNAP_EDITS`); a tie goes to the
+    most cited, and a tie there to none."""
+    near = sorted((Levenshtein.distance(canon, c), -cited[c], c) for c in sure)
+    near = [n for n in near if n[0] <= MAX_SNAP_EDITS]
+    if not near or (len(near) > 1 and near[0][:2] == near[1][:2]):
+        return None
+    return sure[near[0][2]]
 
 
 def _vote(refs: Sequence[Ref], group: Callable[[Ref], Any], value: Callable[[Ref], Any],
@@ -209,6 +264,9 @@ def disputes(refs: Sequence[Ref], ties: Sequence[list[Ref]]) -> list[Dispute]:
     by_canon: dict[str, list[Ref]] = defaultdict(list)
     for r in refs:
         by_canon[r.canonical].append(r)
+    for r in refs:
+        if not r.trusted:
+            out.append(Dispute(r.canonical, [r.raw], None, "unconfirmed_ocr"))
     for canon, members in by_canon.items():
         fixed = [m for m in members if m.corrected]
         if fixed:
@@ -223,10 +281,11 @@ def disputes(refs: Sequence[Ref], ties: Sequence[list[Ref]]) -> list[Dispute]:
 
 def refs_to_rows(doc_id: str, refs: Sequence[Ref], found: Sequence[Dispute]
                  ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """``doc_refs`` rows and ``conflicts`` rows (entity=doc_ref) for one document."""
+    """``doc_refs`` rows (trusted references only) and ``conflicts`` rows (entity=doc_ref) for one document."""
     rows = [{"doc_id": doc_id, "raw": r.raw, "issuer": r.issuer, "year": r.year, "number": r.number,
-             "canonical": r.canonical, "page": r.page, "corrected": r.corrected, "confidence": r.confidence}
-            for r in refs]
+             "canonical": r.canonical, "page": r.page, "corrected": r.corrected, "confidence": r.confidence,
+             "source": r.source}
+            for r in refs if r.trusted]
     return rows, [conflict_row(doc_id, d) for d in found]
 
 
@@ -248,14 +307,19 @@ def reconcile_batch(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], l
     changes nothing (the document's own conflict row stands). Pure: returns new rows.
     """
     pool: dict[tuple[str, str], Ref] = {}
+    docs: dict[str, int] = {}
     for row in rows:
         k = (row["doc_id"], row["canonical"])
-        if k not in pool:
-            pool[k] = Ref(row["canonical"], row["issuer"], int(row["year"]), int(row["number"]), None)
+        source = row.get("source") or "text"
+        if k not in pool:  # ``page`` = the document: confirmation across a batch is by two documents
+            pool[k] = Ref(row["canonical"], row["issuer"], int(row["year"]), int(row["number"]),
+                          docs.setdefault(row["doc_id"], len(docs)), source=source)
+        elif source != "ocr":
+            pool[k].source = source  # printed in a text layer somewhere in the document
     refs = list(pool.values())
-    if len({d for d, _ in pool}) < 2:
+    if len(docs) < 2:
         return [dict(r) for r in rows], []
-    reconcile(refs)
+    reconcile(refs, untrust=False)
     out, changed = [], defaultdict(list)
     for row in rows:
         ref = pool[(row["doc_id"], row["canonical"])]
