@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from extract import cache
+from extract.model import Document
 from extract.pipeline import Options, Result, document_result, extract_document, set_page_hook
 from extract.stages import ingest
 
@@ -102,14 +103,14 @@ def failed_result(task: Task, category: str, reason: str, seconds: float = 0.0, 
 
 
 def extract_task(task: Task, options: Options, send: Callable[[str, Any], None]) -> None:
-    """A task's work: send ``("result", json)``, then ``("pictures", {name: png})``."""
+    """A task's work: send ``("result", json)``, then ``("pictures", {name: bytes} or None)``."""
     t0 = time.perf_counter()
     doc = extract_document(task.source, task.rel_path, task.options(options), task.doc_id or None)
     send("result", cache.dumps(document_result(doc, t0)))
     send("pictures", draw_report_pictures(doc) if task.pictures else None)
 
 
-def draw_report_pictures(doc: Any) -> dict[str, bytes]:
+def draw_report_pictures(doc: Document) -> dict[str, bytes]:
     """The QA report's pictures of ``doc``; none for a file that could not be read."""
     if not doc.pages:
         return {}
