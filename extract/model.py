@@ -142,12 +142,6 @@ class Page:
     rulings: list[Ruling] = field(default_factory=list)
     grids: list[Grid] = field(default_factory=list)  # filled by the grid stage
 
-    def lines(self, y_tolerance: float = 2.5) -> list[list[Word]]:
-        """Words grouped into visual lines, top to bottom, each left to right."""
-        from extract.stages.layout import group_lines
-
-        return group_lines(self.words, y_tolerance)
-
 
 @dataclass(slots=True)
 class TableBlock:
@@ -198,7 +192,6 @@ class Document:
     n_pages: int | None = None
     status: Status = Status.OK
     error: str | None = None
-    duplicate_of: str | None = None
     unit_name: str | None = None
     fiscal_year: int | None = None
     doc_type: str = "unknown"
