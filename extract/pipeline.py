@@ -18,7 +18,7 @@ from typing import Any
 
 from extract.errors import ExtractError, InputError, StageError
 from extract.model import Document, Issue, PageKind, Status
-from extract.stages import dedupe, docrefs, forms, grid, ingest, lines, normalise, read, sections, tables
+from extract.stages import dedupe, docrefs, forms, grid, ingest, lines, normalise, read, sections, tables, write
 from extract.stages.layout import group_lines, line_text, words_text
 from extract.text import make_page_valid, make_rows_valid
 
@@ -320,6 +320,18 @@ def run_stage(doc: Document, name: str, stage: DocStage, options: Options) -> No
         doc.timings[name] = time.perf_counter() - t0
 
 
+def drop_unwritable(doc: Document, rows: dict[str, list[dict[str, Any]]]) -> None:
+    """Rows with a cell their table's typed column cannot hold leave the document, each with an issue."""
+    for table, table_rows in rows.items():
+        bad = write.unwritable_cells(table, table_rows)
+        for index, column, value in bad:
+            doc.add_issue(Issue("write", "bad_value", f"{table} row {index} dropped: {column} = {str(value)[:60]!r} "
+                                                       "does not fit the column's type"))
+        drop = {index for index, _, _ in bad}
+        if drop:
+            rows[table] = [r for i, r in enumerate(table_rows) if i not in drop]
+
+
 def document_result(doc: Document, t0: float) -> Result:
     """The document's rows for every output table, with its ``documents`` row and issues.
 
@@ -329,12 +341,13 @@ def document_result(doc: Document, t0: float) -> Result:
     """
     if doc.n_pages is not None and doc.status != Status.FAILED and not doc.pages:
         doc.status, doc.error = Status.FAILED, doc.error or "no page could be read"
+    rows = dict(doc.rows)
+    drop_unwritable(doc, rows)  # before the documents row: it may demote the status
     seconds = round(time.perf_counter() - t0, 3)
     row = {"doc_id": doc.doc_id, "path": doc.path, "pages": doc.n_pages, "text_pages": doc.text_pages,
            "ocr_pages": doc.ocr_pages, "unit_name": doc.unit_name, "fiscal_year": doc.fiscal_year,
            "doc_type": doc.doc_type, "status": doc.status.value, "error": doc.error, "duplicate_of": None,
            "n_tables": len(doc.tables), "seconds": seconds}
-    rows = dict(doc.rows)
     rows["documents"] = [row]
     rows.setdefault("issues", []).extend(
         {"doc_id": doc.doc_id, "stage": i.stage, "category": i.category, "message": i.message, "page": i.page_no}

@@ -261,3 +261,33 @@ def test_unchanged_rerun_after_a_timeout_takes_seconds(tmp_path: Path) -> None:
     again = extract("run", tmp_path / "in", "--out", tmp_path / "out", "--jobs", "1", "--timeout", "2")
     assert again.returncode == ExitCode.SOME_DOCUMENTS_FAILED and "cached" in again.stderr
     assert time.monotonic() - t0 < 2 + 6, "served from the cache (the interpreter's start-up aside)"
+
+
+def test_a_value_a_column_cannot_hold_drops_its_row_not_the_batch(tmp_path: Path, monkeypatch) -> None:
+    """A stage that writes table_no = 10**20 or has_data = "yes" would stop the writers for every
+    document; the row leaves its document with an issue saying which value, and the batch is written."""
+    from extract import executor
+    from extract.api import BatchConfig, run_batch
+    from extract.pipeline import extract_document
+
+    def odd_stage(source, rel_path, options, doc_id=None):
+        doc = extract_document(source, rel_path, options, doc_id)
+        if rel_path == "odd.pdf":
+            doc.rows["budget_tables"][0]["table_no"] = 10**20
+            doc.rows["budget_tables"][1]["has_data"] = "yes"
+        return doc
+
+    monkeypatch.setattr(executor, "extract_document", odd_stage)
+    for name in ("odd.pdf", "fine.pdf"):
+        craft.page_slice(tmp_path / "in" / name, 5 if name == "odd.pdf" else 7, 2)
+    frames = run_batch(tmp_path / "in", tmp_path / "out", config=BatchConfig(jobs=1)).frames
+    docs = frames["documents"].set_index("path")
+    assert docs.loc["fine.pdf", "status"] == "ok"
+    assert docs.loc["odd.pdf", "status"] == "partial"
+    assert docs.loc["odd.pdf", "error"] == ("write: budget_tables row 0 dropped: table_no = '100000000000000000000' "
+                                            "does not fit the column's type")
+    odd = docs.loc["odd.pdf", "doc_id"]
+    tables = frames["budget_tables"]
+    alone = len(extract_document(tmp_path / "in" / "odd.pdf", "odd.pdf").rows["budget_tables"])
+    assert (tables["doc_id"] == odd).sum() == alone - 2
+    assert pd.read_parquet(tmp_path / "out" / "budget_tables.parquet")["table_no"].max() < 100

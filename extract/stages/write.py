@@ -39,6 +39,34 @@ def frame(table: str, rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
     return df
 
 
+INT64 = (-(2**63), 2**63 - 1)
+
+
+def fits(value: Any, kind: str) -> bool:
+    """Whether ``value`` can stand in a contract column of Table Schema type ``kind`` (None always can)."""
+    if value is None or kind == "string":
+        return True
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if kind == "integer":
+        return float(value).is_integer() and INT64[0] <= value <= INT64[1]
+    return value == value or kind == "number"  # a float NaN is a missing number
+
+
+def unwritable_cells(table: str, rows: list[dict[str, Any]]) -> list[tuple[int, str, Any]]:
+    """(row index, column, value) of every cell a typed contract column cannot hold.
+
+    A stage that wrote ``table_no = 10**20`` or ``has_data = "yes"`` would
+    otherwise stop the writers, and with them the whole batch; the pipeline
+    drops such rows from their document instead, saying which and why.
+    """
+    spec = [(name, kind) for name, kind, _ in CONTRACT.get(table, []) if kind != "string"]
+    return [(i, name, row[name]) for i, row in enumerate(rows) for name, kind in spec
+            if name in row and not fits(row[name], kind)]
+
+
 def _coerce(col: pd.Series, kind: str) -> pd.Series:
     import pandas as pd
 
