@@ -243,9 +243,27 @@ def split_header(grid: Grid) -> int:
     matrix = grid.matrix()
     depth = max((c.row_span for c in grid.cells if c.row == 0), default=1)
     for r in range(grid.n_rows):
-        if r >= depth and _row_is_body(matrix[r]):
+        if (r >= depth and _row_is_body(matrix[r])) or (0 < r < depth and is_totals_row(matrix[r])):
             return r
     return min(depth, grid.n_rows)
+
+
+_TOTAL_LABEL = re.compile(r"^(合计|总计|小计|收入总计|支出总计|本年收入合计|本年支出合计)$")
+
+
+def is_totals_row(row: list[str]) -> bool:
+    """A 合计 row with its amounts (合计 | 181716.56 | 7942.58 …), even where header cells span over it.
+
+    Xi'an prints the totals row beside the header's vertically merged 编码/名称
+    cells, inside their span: the row is still body, never a header level.
+    Amounts must look like money (a decimal point, a thousands comma or 5+
+    digits), so that a row of years or column numbers stays header.
+    """
+    cells = [compact(t) for t in row if t.strip()]
+    labels = [c for c in cells if _TOTAL_LABEL.match(c)]
+    amounts = [c for c in cells if is_amount(c)]
+    money = [c for c in amounts if re.search(r"[.,]|\d{5}", c)]
+    return len(labels) == 1 and len(labels) + len(amounts) == len(cells) and bool(money)
 
 
 def column_paths(grid: Grid, header_rows: int, start: int = 0) -> tuple[list[str], list[str | None]]:
