@@ -145,3 +145,41 @@ def test_tolerance_follows_printed_precision():
     assert compare(154369327.0, 154369326.0, terms=2, step=1.0).status == "pass"
     assert compare(154369327.0, 154369326.0, terms=2).status == "fail"
     assert compare(786781502.82, 786781502.80, terms=2).status == "pass"  # 0.02 over 2 terms, large figures
+
+
+def test_code_cell_with_an_overflowed_name_keeps_its_code():
+    """Xi'an: 机关事业单位基本养老保险缴费 overflows into the next cell: 险50102."""
+    rows = _xian_economic()[:3] + [["30108", "机关事业单位基本养老保", "险50102", "社会保障缴费", "1040490.82"]]
+    t = _table(rows, {(0, 0): (2, 1), (0, 1): (2, 1), (0, 2): (2, 1)}, key="other")
+    assert [r["gov_econ_code"] for r in L.table_lines(t, "d")][-1] == "50102"
+
+
+def test_side_by_side_panels_under_one_column_balance_each():
+    """Xi'an 收支总表: 功能分类 | 预算数 | 部门经济分类 | 预算数 under 支出, one column path."""
+    from extract.checks.balance import check_balance
+    c = "支出/预算数"
+    mk = lambda row, name, amount: {"doc_id": "d", "table_key": "income_expenditure_total", "row_no": row,
+                                    "side": "支出", "code": None, "name": name, "column": c, "amount": amount}
+    rows = [mk(1, "一、部门预算", 10.0), mk(1, "一、部门预算", 10.0), mk(2, "本年支出合计", 10.0),
+            mk(2, "本年支出合计", 10.0)]
+    sums = [r for r in check_balance("d", rows) if r["check"] == "sum.total"]
+    assert [(r["expected"], r["status"]) for r in sums] == [("10.00", "pass"), ("10.00", "pass")]
+
+
+def test_rate_columns_are_not_summed():
+    from extract.checks import run_checks
+    rows = [{"doc_id": "d", "table_key": "general_budget_expenditure", "row_no": i, "side": None, "code": code,
+             "name": code, "column": "增减(%)", "amount": a, "page": 1}
+            for i, (code, a) in enumerate([("201", 940.07), ("20140", -60.86), ("2014001", 4.88)], 1)]
+    assert [r for r in run_checks("d", {"budget_lines": rows}) if r["check"].startswith("sum")] == []
+
+
+def test_functions_summed_over_unit_blocks():
+    """Shenzhen 支出总表 lists 本级 then each 下属单位, with no department-level 类 rows."""
+    from extract.checks.cross import function_checks
+    spend = [{"table_key": "income_expenditure_total", "row_no": 1, "side": "支出", "code": None,
+              "name": "一、教育支出", "column": "支出/2026年预算数", "amount": 264.35}]
+    ex = [{"table_key": "expenditure_total", "row_no": r, "side": None, "code": "205", "name": "教育支出",
+           "column": "支出总计", "amount": a} for r, a in ((3, 132.06), (40, 1.67), (61, 130.62))]
+    got = function_checks("d", {"income_expenditure_total": spend, "expenditure_total": ex})
+    assert [(g["expected"], g["status"]) for g in got] == [("264.35", "pass")]

@@ -66,10 +66,19 @@ def sides_balance(doc_id: str, key: str, income: list[Row], spend: list[Row]) ->
 
 
 def by_column(rows: list[Row]) -> list[list[Row]]:
-    """The rows of each column, in row order."""
-    by_col: dict[str, list[Row]] = defaultdict(list)
+    """The rows of each column and panel, in row order.
+
+    Xi'an's 收支总表 prints three label | 预算数 pairs side by side under 支出 (功能分类,
+    部门经济分类, 政府经济分类): one column path, three panels, each with its own
+    一、… rows and 本年支出合计. The lines stage writes panel after panel, so the
+    k-th line of a row in a column belongs to the k-th panel.
+    """
+    by_col: dict[tuple[str, int], list[Row]] = defaultdict(list)
+    seen: dict[tuple[str, int], int] = defaultdict(int)
     for r in rows:
-        by_col[r["column"]].append(r)
+        k = seen[(r["column"], r["row_no"])]
+        seen[(r["column"], r["row_no"])] += 1
+        by_col[(r["column"], k)].append(r)
     return [sorted(col_rows, key=lambda r: r["row_no"]) for col_rows in by_col.values()]
 
 

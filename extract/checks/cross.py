@@ -155,15 +155,30 @@ def function_checks(doc_id: str, t: dict[str, list[Row]]) -> list[Row]:
     if not spend or not ex:
         return []
     col_a, col_b = total_column(spend), total_column(ex)
-    classes = {compact_name(r["name"]): r for r in ex if r["column"] == col_b and r.get("code")
-               and len(r["code"]) == 3}
+    classes: dict[str, list[Row]] = {}
+    for r in ex:
+        if r["column"] == col_b and r.get("code") and len(r["code"]) == 3:
+            classes.setdefault(compact_name(r["name"]), []).append(r)
     out: list[Row] = []
     for r in spend:
-        match = classes.get(compact_name(r["name"])) if r["column"] == col_a else None
-        if match is not None:
-            out.append(checked(doc_id, "cross.functions", cell_location(r), float(match["amount"]),
-                               float(r["amount"]), 0, f"same 类 in {cell_location(match)}"))
+        matches = classes.get(compact_name(r["name"])) if r["column"] == col_a else None
+        if matches:
+            out.append(_function_check(doc_id, r, matches))
     return out
+
+
+def _function_check(doc_id: str, r: Row, matches: list[Row]) -> Row:
+    """Against the first 类 row of that name; or, when the 支出总表 lists unit after unit with
+    no department-level rows (Shenzhen: 本级, then each 下属单位), against their sum."""
+    row = checked(doc_id, "cross.functions", cell_location(r), float(matches[0]["amount"]), float(r["amount"]), 0,
+                  f"same 类 in {cell_location(matches[0])}")
+    if row["status"] == "fail" and len(matches) > 1:
+        total = sum(float(m["amount"]) for m in matches)
+        alt = checked(doc_id, "cross.functions", cell_location(r), total, float(r["amount"]), 0,
+                      f"same 类 summed over {len(matches)} unit blocks of the 支出总表 "
+                      f"(rows {', '.join(str(m['row_no']) for m in matches)})")
+        row = alt if alt["status"] == "pass" else row
+    return row
 
 
 #: 三公 rows and the economic-classification row they should not fall below.

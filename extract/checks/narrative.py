@@ -119,7 +119,14 @@ def share_check(doc_id: str, check: str, line: Row, share: float, snippet: str,
         return []
     computed = round(float(line["amount"]) / float(total["amount"]) * 100, 2)
     return [checked(doc_id, check + "_share", cell_location(line), computed, share, 1,
-                    f"text: “{snippet}”; {line['amount']} / {total['amount']}")]
+                    f"text: “{snippet}”; {line['amount']} / {total['amount']}", step=_share_step(snippet))]
+
+
+def _share_step(snippet: str) -> float:
+    """Half the last printed digit of the quoted 占X%: 28.7% stands for 28.65 … 28.75."""
+    m = re.search(r"占[^0-9]{0,6}([0-9.]+)%", snippet)
+    decimals = len(m.group(1).split(".")[1]) if m and "." in m.group(1) else 0
+    return max(10.0 ** -decimals / 2, 0.01)
 
 
 def function_quotes(doc_id: str, text: str, t: dict[str, list[Row]]) -> list[Row]:

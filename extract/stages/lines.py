@@ -188,9 +188,15 @@ def printed_code(row: list[str], cols: list[int], roles: list[str], prefix: str,
     for c in cols:
         if roles[c] == f"{prefix}code":
             text = compact(_clean(row[c])) if c < len(row) else ""
-            if text.isdigit():
-                return text
+            m = _OVERFLOWED_CODE.match(text)
+            if text.isdigit() or m:
+                return m.group(1) if m else text
     return None
+
+
+#: A code cell holding the last characters of the long name printed left of it (险50102: Xi'an's
+#: 机关事业单位基本养老保险缴费 overflows its cell); the code is the digits.
+_OVERFLOWED_CODE = re.compile(r"^[^\d\s]{1,3}(\d{3}(?:\d{2}){0,2})$")
 
 
 def _prints_full_items(table: TableBlock, cols: list[int], roles: list[str], role: str) -> bool:
