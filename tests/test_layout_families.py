@@ -183,3 +183,55 @@ def test_functions_summed_over_unit_blocks():
            "column": "支出总计", "amount": a} for r, a in ((3, 132.06), (40, 1.67), (61, 130.62))]
     got = function_checks("d", {"income_expenditure_total": spend, "expenditure_total": ex})
     assert [(g["expected"], g["status"]) for g in got] == [("264.35", "pass")]
+
+
+def _xian_totals() -> dict[str, list[dict]]:
+    """Xi'an 021: 收支总表, 收入总表 and 支出总表 totals as printed (元, Excel display rounding)."""
+    def mk(key, row, name, column, amount, side=None):
+        return {"doc_id": "d", "table_key": key, "row_no": row, "side": side, "code": None, "name": name,
+                "column": column, "amount": amount, "page": 1}
+    return {"income_expenditure_total": [
+        mk("income_expenditure_total", 33, "本年收入合计", "收入/预算数", 936647884.33, "收入"),
+        mk("income_expenditure_total", 40, "收入总计", "收入/预算数", 943864999.96, "收入"),
+        mk("income_expenditure_total", 33, "本年支出合计", "支出/预算数", 936647884.33, "支出"),
+        mk("income_expenditure_total", 35, "未安排支出的实户资金", "支出/预算数", 7217115.63, "支出"),
+        mk("income_expenditure_total", 40, "支出总计", "支出/预算数", 943864999.96, "支出")],
+        "income_total": [mk("income_total", 1, "合计", "部门预算/合计", 943865000.0)],
+        "expenditure_total": [mk("expenditure_total", 1, "合计", "部门预算/合计", 936647884.3)]}
+
+
+def test_display_rounding_and_unspent_income_explain_cross_totals():
+    from extract.checks.cross import CHAIN, _explained_gap, display_step
+    assert (display_step(943865000.0), display_step(936647884.3), display_step(936647884.33)) == (1.0, 0.1, 0.0)
+    assert display_step(1000.0) == 0.0  # 1,000.00 printed to the cent
+    t = _xian_totals()
+    got = {check: fn("d", check, t)[0]["status"] for check, fn in CHAIN[:3]}
+    assert got == {"cross.income_total": "pass", "cross.expenditure_total": "pass", "cross.income_expenditure": "fail"}
+    gap = _explained_gap(CHAIN[2][1]("d", "cross.income_expenditure", t), t)
+    assert gap[0]["status"] == "pass" and "7217115.63" in gap[0]["detail"]
+
+
+def test_narrative_skips_changes_and_takes_the_agreeing_mention():
+    from extract.checks.narrative import best_quote, quotes
+    text = "增加基本支出844.15万元。西安市社会科学院日常公用经费65.56万元,本部门公用经费360.10万元。"
+    assert [q[0] for q in quotes(text, "基本支出")] == []
+    table = [{"amount": 360.10, "unit": "万元"}]
+    assert best_quote(text, "公用经费", table)[0] == 360.10
+    assert best_quote(text, "公用经费", [{"amount": 1.0, "unit": "万元"}])[0] == 65.56  # none agrees: the first
+
+
+def test_quoted_share_rounds_to_its_printed_digit():
+    from extract.checks.narrative import share_check
+    t = {"expenditure_total": [
+        {"table_key": "expenditure_total", "row_no": 1, "name": "合计", "column": "合计", "amount": 99230.46},
+        {"table_key": "expenditure_total", "row_no": 1, "name": "合计", "column": "项目支出", "amount": 28506.17}]}
+    line = t["expenditure_total"][1]
+    ok = share_check("d", "narrative.project", line, 28.7, "项目支出28,506.17万元,占28.7%", t)
+    bad = share_check("d", "narrative.project", line, 28.6, "项目支出28,506.17万元,占28.6%", t)
+    assert (ok[0]["status"], bad[0]["status"]) == ("pass", "fail")
+
+
+def test_narrative_skips_the_part_of_one_economic_class():
+    from extract.checks.narrative import quotes
+    text = "对个人和家庭的补助(303)100151.38万元,其中:人员经费138.06万元。本部门人员经费7942.58万元。"
+    assert [q[0] for q in quotes(text, "人员经费")] == [7942.58]

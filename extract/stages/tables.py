@@ -342,7 +342,7 @@ def group_to_table(group: list[GridContext], default_unit: str | None) -> TableB
         rows = ctx.grid.matrix()
         start = header_rows if i == 0 else _repeated_header_rows(rows, header_texts)
         for r in range(start, len(rows)):
-            row = _carry_merged_labels(ctx.grid, r, rows[r])
+            row = _carry_merged_labels(ctx.grid, r, rows[r], start)
             if ctx.grid.n_cols != grid.n_cols:
                 row = _align_row(ctx.grid, r, row, grid)
             if any(t.strip() for t in rows[r]) and not _is_column_number_row(rows[r]):
@@ -402,17 +402,19 @@ def _align_row(part: Grid, r: int, row: list[str], main: Grid) -> list[str]:
     return out
 
 
-def _carry_merged_labels(grid: Grid, r: int, row: list[str]) -> list[str]:
+def _carry_merged_labels(grid: Grid, r: int, row: list[str], first_body: int = 0) -> list[str]:
     """Body row with vertically merged label cells repeated (group labels).
 
     The inherited text is prefixed with NUL so that line building can tell a
     group label (一般公共预算资金 over 小计 / 专项收入) from the row's own label.
+    A header cell spanning down beside a totals row (Xi'an's 部门经济科目名称
+    beside 合计) is no group label: only body cells (from ``first_body``) are carried.
     """
     out = list(row)
     for c in range(len(out)):
         if not out[c]:
             cell = grid.cell_at(r, c)
-            if cell is not None and cell.row < r and cell.row_span > 1 and not is_amount(cell.text):
+            if cell is not None and first_body <= cell.row < r and cell.row_span > 1 and not is_amount(cell.text):
                 out[c] = "\u0000" + cell.text  # marked: inherited from a merged group label
     return out
 
