@@ -6,7 +6,7 @@ documents from eight cities, by the families of issue 12: Yantai's split
 Shenzhen's unit-by-unit 支出总表, Putuo's whole-元 tables, Changsha,
 Chongqing, Fuzhou and the national petition bureau.
 
-``printed_inconsistencies.json``: figures the PDF itself prints wrong, each
+``printed_inconsistencies.json``: figures the PDF itself prints wrong (wild and real corpora), each
 hand-checked on the page picture. Their check must fail there, and no other
 check may fail in those documents. The tests skip when ../shared/corpus/wild
 is absent.
