@@ -235,3 +235,12 @@ def test_narrative_skips_the_part_of_one_economic_class():
     from extract.checks.narrative import quotes
     text = "对个人和家庭的补助(303)100151.38万元,其中:人员经费138.06万元。本部门人员经费7942.58万元。"
     assert [q[0] for q in quotes(text, "人员经费")] == [7942.58]
+
+
+def test_department_code_column_is_no_subject_code():
+    """Suzhou 收入总表 lists units under 部门代码 (123001): not a 科目编码."""
+    rows = [["部门代码", "部门名称", "合计"], ["", "合计", "249,977.11"], ["123", "苏州市交通运输局", "249,977.11"],
+            ["123001", "苏州市交通运输局", "201,457.56"]]
+    t = _table(rows, {}, key="income_total")
+    assert [(r["code"], r["name"]) for r in L.table_lines(t, "d")] == [
+        (None, "合计"), (None, "苏州市交通运输局"), (None, "苏州市交通运输局")]

@@ -41,7 +41,7 @@ def column_roles(table: TableBlock) -> list[str]:
             roles.append("row_number")  # printed line numbers, not amounts
         elif leaf in _PART and values and _share(values, lambda v: re.fullmatch(r"\d{1,3}", v)) >= 0.8:
             roles.append("code_part")
-        elif re.search(r"(单位|项目|预算单位)(编码|代码)|^编码$", path.split("/")[-1] if path else ""):
+        elif re.search(r"(单位|部门|项目|预算单位)(编码|代码)|^编码$", path.split("/")[-1] if path else ""):
             roles.append("id")  # a unit or project number, not a 科目编码
         elif _CODE_HEADER.search(path) or (values and _share(values, CODE.match) >= 0.6 and not _money_header(path)):
             roles.append("code")
