@@ -62,3 +62,30 @@ def test_no_other_check_fails(wild_results, file):
     unexplained = [(c["check"], c["location"]) for c in _failing(wild_results[file])
                    if not any(c["check"] == p["check"] and p["location"] in c["location"] for p in recorded)]
     assert unexplained == []
+
+
+#: Failing checks whose cause lies outside the table stages, left for their owners: the
+#: forms stage reads 资金金额（万元）20000 as 20000 元 (Xi'an 专项资金总体绩效目标表).
+OPEN_ELSEWHERE = {("019_xa_publicity_2021_dept_budget.pdf", "form_vs_project_table"),
+                  ("023_xa_planning_2022_dept_budget.pdf", "form_vs_project_table")}
+
+
+@pytest.mark.slow
+def test_whole_wild_corpus_fails_only_where_printed():
+    """Every text-layer document of the wild corpus (about two minutes): a failing check is a
+    recorded printed inconsistency, or one of OPEN_ELSEWHERE."""
+    from conftest import WILD
+    from extract.pipeline import process_document
+
+    if not WILD.is_dir():
+        pytest.skip(f"wild corpus not found at {WILD}")
+    manifest = [line.split("\t") for line in (WILD / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()[1:]]
+    files = [row[0] for row in manifest if row[5] != "no"]
+    unexplained = set()
+    for file in files:
+        for c in _failing(process_document(WILD / file, file)):
+            recorded = any(p["file"] == file and p["check"] == c["check"] and p["location"] in c["location"]
+                           for p in PRINTED)
+            if not recorded:
+                unexplained.add((file, c["check"]))
+    assert unexplained == OPEN_ELSEWHERE
