@@ -2,7 +2,11 @@
 
 Reads a :class:`TableBlock`; writes contract rows. Each column gets a role from
 its header and its body values: ``code`` (科目编码), ``code_part`` (类 / 款 / 项
-split over three columns, as 决算 tables print them), ``amount`` or ``label``.
+split over three columns, as 决算 tables print them), ``amount`` or ``label``;
+a second classification printed beside the first (政府经济分类 beside 部门经济分类)
+gets ``gov_code`` / ``gov_code_part`` and fills the extra columns
+``gov_econ_code`` / ``gov_econ_name``. Codes printed as segments under their
+parent rows (05 under 208) are completed by :class:`CodeTracker`.
 """
 
 from __future__ import annotations
