@@ -239,8 +239,8 @@ def test_narrative_skips_the_part_of_one_economic_class():
 
 def test_department_code_column_is_no_subject_code():
     """Suzhou 收入总表 lists units under 部门代码 (123001): not a 科目编码."""
-    rows = [["部门代码", "部门名称", "合计"], ["", "合计", "249,977.11"], ["123", "苏州市交通运输局", "249,977.11"],
-            ["123001", "苏州市交通运输局", "201,457.56"]]
+    rows = [["部门代码", "部门名称", "合计"], ["合计", "", "249,977.11"], ["123", "苏州市交通运输局", "249,977.11"],
+            ["123001", "苏州市交通运输局", "201,457.56"]]  # 合计 merged over 代码 and 名称: its text in 代码
     t = _table(rows, {}, key="income_total")
     assert [(r["code"], r["name"]) for r in L.table_lines(t, "d")] == [
         (None, "合计"), (None, "苏州市交通运输局"), (None, "苏州市交通运输局")]

@@ -281,11 +281,11 @@ def row_identity(row: list[str], cols: list[int], roles: list[str],
     code_cols = _preferred_labels([c for c in cols if roles[c] == "code"], headers)
     for c in cols:
         text = compact(_clean(row[c])) if c < len(row) else ""
-        if roles[c] in ("code", "gov_code") and text:
+        if roles[c] in ("code", "gov_code", "id") and text:
             if roles[c] == "code" and c in code_cols and text.isdigit():
                 code = code or text
             elif not re.search(r"\d", text):
-                label_fallback.append(text)  # 合计 printed in the 科目编码 column
+                label_fallback.append(text)  # 合计 printed in the 科目编码 / 部门代码 column
         elif roles[c] in ("code_part", "gov_code_part") and text:
             if text.isdigit():
                 if roles[c] == "code_part":
