@@ -244,3 +244,15 @@ def test_department_code_column_is_no_subject_code():
     t = _table(rows, {}, key="income_total")
     assert [(r["code"], r["name"]) for r in L.table_lines(t, "d")] == [
         (None, "合计"), (None, "苏州市交通运输局"), (None, "苏州市交通运输局")]
+
+
+def test_three_public_quote_matches_the_subtotal_of_the_budget_year():
+    """Xi'an 025: 当年/合计 264600 adds 会议费 and 培训费; the text quotes the 三公 小计 (4.50万元)."""
+    from extract.checks.narrative import check_narrative
+    cols = [("上年/合计", 695000.0), ("当年/合计", 264600.0), ("当年/三公经费预算/小计", 45000.0),
+            ("增减变化情况/合计", -430400.0)]
+    lines = [{"doc_id": "d", "table_key": "three_public", "row_no": 1, "side": None, "code": None, "name": "合计",
+              "column": c, "amount": a, "unit": "元", "page": 35} for c, a in cols]
+    sections = [{"doc_id": "d", "text": "2025年本部门当年一般公共预算“三公”经费预算支出4.50万元。"}]
+    got = [(c["check"], c["status"], c["location"]) for c in check_narrative("d", sections, lines)]
+    assert got == [("narrative.three_public", "pass", "three_public row 1 [合计] col 当年/三公经费预算/小计 p35")]

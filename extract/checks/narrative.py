@@ -46,10 +46,15 @@ def _basic(t: dict[str, list[Row]]) -> list[Row | None]:
 
 
 def _three_public(t: dict[str, list[Row]]) -> list[Row | None]:
-    """The 三公 合计 of every year block: Xi'an prints 2019年 | 2020年 | 增减 blocks, each with its
-    合计 column, and the text quotes the budget year's (the closest candidate is compared)."""
+    """The 三公 合计 / 小计 cells of the grand-total row, in every year block but the change block.
+
+    Xi'an prints 2019年 | 2020年 | 增减 blocks (or 上年 | 当年 | 增减变化情况), each with a
+    合计 that adds 会议费 and 培训费 to the 三公 小计; the text quotes the budget year's
+    三公 figure, with or without them (the closest candidate is compared).
+    """
     row = grand_total_row(t.get("three_public", []))
-    blocks = [r for r in row if re.search(r"合计|小计|总计", leaf(r["column"])) and re.search(r"\d{4}年", r["column"])]
+    blocks = [r for r in row if re.search(r"合计|小计|总计", leaf(r["column"]))
+              and not re.search(r"增减|变化|变动", r["column"])]
     return blocks or [grand(t, "three_public")]
 
 
