@@ -47,6 +47,9 @@ CONTRACT: dict[str, list[tuple[str, str, str]]] = {
         ("column", "string", "header path joined by /"), ("amount", "number", ""), ("unit", "string", "万元, 元"),
         ("page", "integer", "extra: page of the row"), ("table_no", "integer", "extra: table number"),
         ("table_index", "integer", "extra: 0-based index of the table in the document (joins budget_tables)"),
+        ("gov_econ_code", "string", "extra: 政府经济分类 code printed beside the row's 部门经济分类 code (50501), "
+                                    "in tables that cross-walk the two classifications, else null"),
+        ("gov_econ_name", "string", "extra: 政府经济分类 name printed beside it (工资福利支出), else null"),
     ],
     "projects": [
         ("doc_id", "string", ""), ("project_name", "string", ""), ("dept_code", "string", "e.g. 028"),

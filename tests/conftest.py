@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 #: The real corpus lies beside the checkout (../shared); CI lays it there too.
 REAL = ROOT.parent / "shared" / "corpus" / "real"
+#: The 45 documents of other cities and layouts (issue 12), beside it.
+WILD = ROOT.parent / "shared" / "corpus" / "wild"
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -43,3 +45,17 @@ def real_results():
 
     files = sorted({f["file"] for f in json.loads((DATA / "real_figures.json").read_text(encoding="utf-8"))})
     return {f: process_document(REAL / f, f) for f in files}
+
+
+@pytest.fixture(scope="session")
+def wild_results():
+    """process_document over the files named in the wild figure and printed-inconsistency data (skipped without
+    the corpora)."""
+    if not WILD.is_dir() or not REAL.is_dir():
+        pytest.skip(f"wild or real corpus not found at {WILD.parent}")
+    from extract.pipeline import process_document
+
+    files = sorted({f["file"] for name in ("wild_figures.json", "printed_inconsistencies.json")
+                    for f in json.loads((DATA / name).read_text(encoding="utf-8"))})
+    # printed inconsistencies of the real corpus are kept in the same file: look there too
+    return {f: process_document(WILD / f if (WILD / f).is_file() else REAL / f, f) for f in files}

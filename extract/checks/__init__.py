@@ -25,8 +25,9 @@ from extract.checks.sums import check_sums
 
 log = logging.getLogger(__name__)
 
-#: Column leaves that number rows or columns (行次 1, 2, 3 …): never money, whatever the lines stage read.
-NOT_MONEY = re.compile(r"^(行次|栏次|序号|编号|行号)$")
+#: Column leaves that number rows or columns (行次 1, 2, 3 …), or hold rates (增减(%), 增长率, 占比):
+#: never money, whatever the lines stage read, so no sum may include them.
+NOT_MONEY = re.compile(r"^(行次|栏次|序号|编号|行号)$|%|增长率|增减率|变动率|占比|比重")
 
 Family = Callable[[str, dict[str, list[Row]]], list[Row]]
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from extract.checks.common import (Row, by_instance, cell_location, checked, compact_name, is_numbered_top, result,
-                                   total_column)
+from extract.checks.common import (PER_TERM, Row, by_instance, cell_location, checked, compact_name,
+                                   is_numbered_top, printed_step, result, total_column)
 
 INCOME, EXPENDITURE = "收入", "支出"
 
@@ -35,10 +35,11 @@ def table_balance(doc_id: str, key: str, rows: list[Row]) -> list[Row]:
     income = [r for r in rows if r.get("side") == INCOME]
     spend = [r for r in rows if r.get("side") == EXPENDITURE]
     out: list[Row] = []
+    step = printed_step(rows)
     out += sides_balance(doc_id, key, income, spend)
     for side_rows, this_year, grand in ((income, "本年收入", "收入总计"), (spend, "本年支出", "支出总计")):
-        out += carryover_balance(doc_id, side_rows, this_year, grand)
-        out += numbered_sum(doc_id, side_rows, this_year)
+        out += carryover_balance(doc_id, side_rows, this_year, grand, step)
+        out += numbered_sum(doc_id, side_rows, this_year, step)
     return out
 
 
@@ -65,10 +66,19 @@ def sides_balance(doc_id: str, key: str, income: list[Row], spend: list[Row]) ->
 
 
 def by_column(rows: list[Row]) -> list[list[Row]]:
-    """The rows of each column, in row order."""
-    by_col: dict[str, list[Row]] = defaultdict(list)
+    """The rows of each column and panel, in row order.
+
+    Xi'an's 收支总表 prints three label | 预算数 pairs side by side under 支出 (功能分类,
+    部门经济分类, 政府经济分类): one column path, three panels, each with its own
+    一、… rows and 本年支出合计. The lines stage writes panel after panel, so the
+    k-th line of a row in a column belongs to the k-th panel.
+    """
+    by_col: dict[tuple[str, int], list[Row]] = defaultdict(list)
+    seen: dict[tuple[str, int], int] = defaultdict(int)
     for r in rows:
-        by_col[r["column"]].append(r)
+        k = seen[(r["column"], r["row_no"])]
+        seen[(r["column"], r["row_no"])] += 1
+        by_col[(r["column"], k)].append(r)
     return [sorted(col_rows, key=lambda r: r["row_no"]) for col_rows in by_col.values()]
 
 
@@ -78,7 +88,8 @@ def this_year_total(col_rows: list[Row], this_year: str) -> Row | None:
                  and re.search(r"合计|小计", compact_name(r["name"]))), None)
 
 
-def carryover_balance(doc_id: str, rows: list[Row], this_year: str, grand: str) -> list[Row]:
+def carryover_balance(doc_id: str, rows: list[Row], this_year: str, grand: str,
+                      step: float = PER_TERM) -> list[Row]:
     """总计 = 本年合计 + the rows between them (上年结转 / 年末结转和结余 …), per column."""
     out: list[Row] = []
     for col_rows in by_column(rows):
@@ -92,7 +103,7 @@ def carryover_balance(doc_id: str, rows: list[Row], this_year: str, grand: str) 
         expected = float(start["amount"]) + sum(float(r["amount"]) for r in terms)
         names = " + ".join(compact_name(r["name"]) for r in terms) or "nothing else"
         out.append(checked(doc_id, "total.balance", cell_location(end), expected, float(end["amount"]),
-                           len(terms) + 1, f"{grand} = {compact_name(start['name'])} + {names}"))
+                           len(terms) + 1, f"{grand} = {compact_name(start['name'])} + {names}", step))
     return out
 
 
@@ -115,7 +126,7 @@ def carryover_terms(between: list[Row], target: float, numbered_only: bool = Fal
     return plain
 
 
-def numbered_sum(doc_id: str, rows: list[Row], this_year: str) -> list[Row]:
+def numbered_sum(doc_id: str, rows: list[Row], this_year: str, step: float = PER_TERM) -> list[Row]:
     """本年收入合计 / 本年支出合计 = Σ the 一、二、… rows printed above it, per column."""
     out: list[Row] = []
     for col_rows in by_column(rows):
@@ -127,5 +138,6 @@ def numbered_sum(doc_id: str, rows: list[Row], this_year: str) -> list[Row]:
             continue
         expected = sum(float(r["amount"]) for r in tops)
         out.append(checked(doc_id, "sum.total", cell_location(total), expected, float(total["amount"]),
-                           len(tops), f"{compact_name(total['name'])} = Σ {len(tops)} numbered rows (一、二、…)"))
+                           len(tops), f"{compact_name(total['name'])} = Σ {len(tops)} numbered rows (一、二、…)",
+                           step))
     return out

@@ -58,15 +58,16 @@ class Verdict:
     note: str  # why a pass needed the rounding tolerance, else ""
 
 
-def compare(expected: float, actual: float, terms: int = 0) -> Verdict:
-    """Equal within rounding: exact to the cent, or off by ≤ 0.01 per summed term (a note says so).
+def compare(expected: float, actual: float, terms: int = 0, step: float = PER_TERM) -> Verdict:
+    """Equal within rounding: exact to the cent, or off by ≤ ``step`` per summed term (a note says so).
 
+    ``step`` is the table's printed precision (0.01, or 1 for whole 元: see :func:`printed_step`).
     ``terms=0`` for the same figure printed twice (cross-table): it must agree to the cent.
     """
     diff = abs(expected - actual)
     if diff < EXACT:
         return Verdict("pass", "")
-    if diff <= PER_TERM * terms + 1e-9:
+    if round(diff, 6) <= round(step * terms, 6):  # rounded: 786781502.82 - .80 is 0.0199999 in floats
         return Verdict("pass", f"within rounding tolerance ({diff:.2f} over {terms} terms)")
     return Verdict("fail", f"off by {actual - expected:+.2f}")
 
@@ -83,9 +84,9 @@ def result(doc_id: str, check: str, status: str, location: str, expected: Any = 
 
 
 def checked(doc_id: str, check: str, location: str, expected: float, actual: float, terms: int = 0,
-            detail: str = "") -> Row:
+            detail: str = "", step: float = PER_TERM) -> Row:
     """Compare and build the row in one step; the tolerance note is appended to ``detail``."""
-    v = compare(expected, actual, terms)
+    v = compare(expected, actual, terms, step)
     parts = [p for p in (detail, v.note) if p]
     return result(doc_id, check, v.status, location, expected, actual, "; ".join(parts))
 
@@ -132,6 +133,26 @@ def mark_instances(lines: list[Row], tables: list[Row]) -> None:
         firsts = sorted(set(starts.get(line["table_key"], [])))
         page = line.get("page")
         line["instance"] = max((i for i, p in enumerate(firsts) if page is not None and p <= page), default=0)
+
+
+#: Fewest non-zero amounts for a table's printed precision to be read off its figures.
+_MIN_FOR_PRECISION = 5
+
+
+def printed_step(rows: list[Row]) -> float:
+    """The rounding step of one table's printed figures: 1 when printed in whole units, else 0.01.
+
+    A table printed in whole 元 (Putuo prints 154369326) rounds every term to 1, so
+    Σ of n rounded terms may be off by n; one printed to the cent by n × 0.01. The
+    printed text is gone by now, so the precision is read off the figures: every
+    non-zero amount whole (at least five, one of 4+ digits: 10.00, 20.00 in a
+    万元 table say nothing) means whole units.
+    """
+    amounts = [float(r["amount"]) for r in rows if r.get("amount") not in (None, 0, 0.0)]
+    if len(amounts) >= _MIN_FOR_PRECISION and max(abs(a) for a in amounts) >= 1000 \
+            and all(abs(a - round(a)) < 1e-9 for a in amounts):
+        return 1.0
+    return PER_TERM
 
 
 def columns_of(lines: Iterable[Row]) -> list[str]:

@@ -26,6 +26,8 @@ def check_cross(doc_id: str, lines: list[Row], tables: list[Row] | None = None) 
     out: list[Row] = []
     for check, fn in CHAIN:
         rows = fn(doc_id, check, t)
+        if check == "cross.income_expenditure" and rows[0]["status"] == "fail":
+            rows = _explained_gap(rows, t)
         if final and check == "cross.income_expenditure" and rows[0]["status"] == "fail":
             rows[0].update(status="skip", detail=rows[0]["detail"] + "; 决算: income and spending differ by 结余")
         out += rows
@@ -67,6 +69,43 @@ def grand(t: dict[str, list[Row]], key: str, leaf_pattern: str | None = None) ->
         (r for r in row if re.search(leaf_pattern, r["column"]) and re.search(r"(合计|小计)$", r["column"])), None)
 
 
+def _explained_gap(rows: list[Row], t: dict[str, list[Row]]) -> list[Row]:
+    """收入总表 合计 above 支出总表 合计 by exactly what the 收支总表 prints between 本年支出合计
+    and 支出总计 (结转下年, 未安排支出的实户资金: Xi'an 021): income not budgeted for spending."""
+    spent = side_total(t, "income_expenditure_total", "支出", r"^本年支出(合计|小计)")
+    grand_total = side_total(t, "income_expenditure_total", "支出", "^支出总计$")
+    row = rows[0]
+    if spent is None or grand_total is None or not row["expected"] or not row["actual"]:
+        return rows
+    gap = float(grand_total["amount"]) - float(spent["amount"])
+    diff = float(row["expected"]) - float(row["actual"])
+    step = display_step(float(row["expected"])) + display_step(float(row["actual"]))
+    if gap > 0 and _agree(diff, gap, step):
+        row = {**row, "status": "pass", "detail": row["detail"] + f"; the gap {gap:.2f} is what the 收支总表 prints "
+               f"between 本年支出合计 and 支出总计 ({cell_location(grand_total)})"}
+    return [row]
+
+
+def display_step(amount: float) -> float:
+    """The rounding of a figure that a too-narrow spreadsheet cell printed with fewer decimals.
+
+    Excel's General format shows at most about eleven characters: Xi'an prints
+    936647884.33 as 936647884.3 and 943864999.96 as 943865000. A nine-digit
+    figure with fewer than two decimals is such a display rounding; any other
+    figure is taken as printed to the cent (0).
+    """
+    if abs(amount) < 1e8:
+        return 0.0
+    for decimals in (0, 1):
+        if abs(amount * 10 ** decimals - round(amount * 10 ** decimals)) < 1e-6:
+            return 10.0 ** -decimals
+    return 0.0
+
+
+def _agree(a: float, b: float, step: float) -> bool:
+    return abs(a - b) < EXACT or round(abs(a - b), 6) <= step / 2
+
+
 def pair(doc_id: str, check: str, actual: Fig, expected: Fig, alt: Fig = None, what: str = "") -> list[Row]:
     """Compare two printed figures; ``alt`` is a second figure that may legitimately match instead."""
     if actual is None or expected is None:
@@ -76,6 +115,9 @@ def pair(doc_id: str, check: str, actual: Fig, expected: Fig, alt: Fig = None, w
     detail = f"{what}; against {cell_location(expected)}"
     row = checked(doc_id, check, cell_location(actual), float(expected["amount"]), float(actual["amount"]), 0,
                   detail)
+    step = max(display_step(float(expected["amount"])), display_step(float(actual["amount"])))
+    if row["status"] == "fail" and step and _agree(float(expected["amount"]), float(actual["amount"]), step):
+        row.update(status="pass", detail=f"{detail}; within the display rounding of a figure printed to {step:g}")
     if row["status"] == "fail" and alt is not None and abs(float(alt["amount"]) - float(actual["amount"])) < EXACT:
         row = checked(doc_id, check, cell_location(actual), float(alt["amount"]), float(actual["amount"]), 0,
                       f"{what}; matches {cell_location(alt)} instead")
@@ -155,15 +197,30 @@ def function_checks(doc_id: str, t: dict[str, list[Row]]) -> list[Row]:
     if not spend or not ex:
         return []
     col_a, col_b = total_column(spend), total_column(ex)
-    classes = {compact_name(r["name"]): r for r in ex if r["column"] == col_b and r.get("code")
-               and len(r["code"]) == 3}
+    classes: dict[str, list[Row]] = {}
+    for r in ex:
+        if r["column"] == col_b and r.get("code") and len(r["code"]) == 3:
+            classes.setdefault(compact_name(r["name"]), []).append(r)
     out: list[Row] = []
     for r in spend:
-        match = classes.get(compact_name(r["name"])) if r["column"] == col_a else None
-        if match is not None:
-            out.append(checked(doc_id, "cross.functions", cell_location(r), float(match["amount"]),
-                               float(r["amount"]), 0, f"same 类 in {cell_location(match)}"))
+        matches = classes.get(compact_name(r["name"])) if r["column"] == col_a else None
+        if matches:
+            out.append(_function_check(doc_id, r, matches))
     return out
+
+
+def _function_check(doc_id: str, r: Row, matches: list[Row]) -> Row:
+    """Against the first 类 row of that name; or, when the 支出总表 lists unit after unit with
+    no department-level rows (Shenzhen: 本级, then each 下属单位), against their sum."""
+    row = checked(doc_id, "cross.functions", cell_location(r), float(matches[0]["amount"]), float(r["amount"]), 0,
+                  f"same 类 in {cell_location(matches[0])}")
+    if row["status"] == "fail" and len(matches) > 1:
+        total = sum(float(m["amount"]) for m in matches)
+        alt = checked(doc_id, "cross.functions", cell_location(r), total, float(r["amount"]), len(matches),
+                      f"same 类 summed over {len(matches)} unit blocks of the 支出总表 "
+                      f"(rows {', '.join(str(m['row_no']) for m in matches)})")
+        row = alt if alt["status"] == "pass" else row
+    return row
 
 
 #: 三公 rows and the economic-classification row they should not fall below.

@@ -34,7 +34,7 @@ FIGURES: list[tuple[str, str, Lookup]] = [
     ("narrative.personnel", r"人员经费", lambda t: grand(t, "general_budget_basic_expenditure", "人员经费")),
     ("narrative.public_use", r"公用经费", lambda t: grand(t, "general_budget_basic_expenditure", "公用经费")),
     ("narrative.three_public", r"[“\"]三公[”\"]经费(财政拨款)?(预算|决算)?(数|总额)?",
-     lambda t: grand(t, "three_public")),
+     lambda t: _three_public(t)),
     ("narrative.operating_expenses", r"机关运行经费", lambda t: _operating(t)),
 ]
 
@@ -43,6 +43,19 @@ def _basic(t: dict[str, list[Row]]) -> list[Row | None]:
     """基本支出 of all funds (支出总表), or of 一般公共预算 only: the text may quote either."""
     return [grand(t, "expenditure_total", "基本支出"), grand(t, "general_budget_expenditure", "基本支出"),
             grand(t, "general_budget_basic_expenditure")]
+
+
+def _three_public(t: dict[str, list[Row]]) -> list[Row | None]:
+    """The 三公 合计 / 小计 cells of the grand-total row, in every year block but the change block.
+
+    Xi'an prints 2019年 | 2020年 | 增减 blocks (or 上年 | 当年 | 增减变化情况), each with a
+    合计 that adds 会议费 and 培训费 to the 三公 小计; the text quotes the budget year's
+    三公 figure, with or without them (the closest candidate is compared).
+    """
+    row = grand_total_row(t.get("three_public", []))
+    blocks = [r for r in row if re.search(r"合计|小计|总计", leaf(r["column"]))
+              and not re.search(r"增减|变化|变动", r["column"])]
+    return blocks or [grand(t, "three_public")]
 
 
 def _project(t: dict[str, list[Row]]) -> list[Row | None]:
@@ -62,9 +75,9 @@ def check_narrative(doc_id: str, sections: list[Row], lines: list[Row]) -> list[
     t = by_table(lines)
     out: list[Row] = []
     for check, label, lookup in FIGURES:
-        quoted = quote(text, label)
         found = lookup(t)
         candidates = [x for x in (found if isinstance(found, list) else [found]) if x is not None]
+        quoted = best_quote(text, label, candidates)
         if quoted is None or not candidates:
             continue
         value, snippet, share, step = quoted
@@ -98,11 +111,50 @@ def quoted_check(doc_id: str, check: str, line: Row, value: float, step: float, 
     return result(doc_id, check, status, cell_location(line), expected, actual, detail)
 
 
-def quote(text: str, label: str) -> tuple[float, str, float | None, float] | None:
+Quote = tuple[float, str, float | None, float]
+#: Words that make the figure after a label a change (增加基本支出844.15万元), not the figure itself.
+_CHANGE_BEFORE = re.compile(r"(增加|减少|增长|下降|压减|节约|调增|调减)$")
+_MAX_MENTIONS = 5
+#: A mention in a sentence on one economic class (对个人和家庭的补助(303)…其中:人员经费138.06万元)
+#: quotes that class's part, not the department's figure.
+_PART_OF_CLASS = re.compile(r"[(（][35]\d{2}[)）][^。；;]*$")
+
+
+def quote(text: str, label: str) -> Quote | None:
     """(amount in 万元, the quoted words, the 占…% or None, the quoted precision in 万元) of the first mention."""
-    m = re.search(label + _GAP + _NUMBER + r"(?:[，,]?占[^0-9]{0,6}([0-9.]+)%)?", text)
-    if not m:
-        return None
+    return next(iter(quotes(text, label)), None)
+
+
+def quotes(text: str, label: str, parts: bool = False) -> list[Quote]:
+    """The first few mentions of ``label`` with a figure, leaving out changes (增加基本支出…) and,
+    unless ``parts``, the part of one economic class (…(303)…其中:人员经费…)."""
+    out: list[Quote] = []
+    for m in re.finditer(label + _GAP + _NUMBER + r"(?:[，,]?占[^0-9]{0,6}([0-9.]+)%)?", text):
+        if _CHANGE_BEFORE.search(text[max(0, m.start() - 4):m.start()]) \
+                or (not parts and _PART_OF_CLASS.search(text[max(0, m.start() - 40):m.start()])):
+            continue
+        out.append(_parse_quote(m))
+        if len(out) >= _MAX_MENTIONS:
+            break
+    return out
+
+
+def best_quote(text: str, label: str, candidates: list[Row]) -> Quote | None:
+    """The first mention that agrees with a table figure, else the first mention.
+
+    A label is quoted for several things (the department's 公用经费 and, in a
+    paragraph on one unit, that unit's 日常公用经费; 人员经费 of one economic
+    class after 其中): a mention that matches a printed figure confirms the
+    reading; when none does, the first mention is reported as failing.
+    """
+    for q in quotes(text, label, parts=True):  # a class's part may be the whole (all 公用经费 is in 302)
+        if any(_agrees(c, q[0], q[3]) for c in candidates):
+            return q
+    found = quotes(text, label)
+    return found[0] if found else None
+
+
+def _parse_quote(m: re.Match) -> Quote:
     groups = m.groups()
     number, unit, pct = groups[-3], groups[-2], groups[-1]
     value = float(number.replace(",", "")) * _TO_WAN[unit]
@@ -119,16 +171,30 @@ def share_check(doc_id: str, check: str, line: Row, share: float, snippet: str,
         return []
     computed = round(float(line["amount"]) / float(total["amount"]) * 100, 2)
     return [checked(doc_id, check + "_share", cell_location(line), computed, share, 1,
-                    f"text: “{snippet}”; {line['amount']} / {total['amount']}")]
+                    f"text: “{snippet}”; {line['amount']} / {total['amount']}", step=_share_step(snippet))]
+
+
+def _share_step(snippet: str) -> float:
+    """Half the last printed digit of the quoted 占X%: 28.7% stands for 28.65 … 28.75."""
+    m = re.search(r"占[^0-9]{0,6}([0-9.]+)%", snippet)
+    decimals = len(m.group(1).split(".")[1]) if m and "." in m.group(1) else 0
+    return max(10.0 ** -decimals / 2, 0.01)
 
 
 def function_quotes(doc_id: str, text: str, t: dict[str, list[Row]]) -> list[Row]:
     """Quoted spending by function (公共安全支出1,270.33万元) against the 支出总表 类 rows."""
-    ex = t.get("expenditure_total") or t.get("general_budget_expenditure") or []
-    classes = [r for r in ex if r.get("code") and len(r["code"]) == 3 and "合计" in leaf(r["column"])]
+    by_name: dict[str, list[Row]] = {}
+    for key in ("expenditure_total", "general_budget_expenditure"):
+        for r in t.get(key, []):
+            if r.get("code") and len(r["code"]) == 3 and re.search(r"合计|小计|总计", leaf(r["column"])):
+                by_name.setdefault(compact_name(r["name"]), []).append(r)
+    grants = [r for r in t.get("fiscal_grant_total", []) if r.get("side") == "支出"]
     out: list[Row] = []
-    for line in {compact_name(r["name"]): r for r in classes}.values():
-        quoted = quote(text, re.escape(compact_name(line["name"])))
+    for name, candidates in by_name.items():
+        # 财政拨款支出主要内容 quotes the grant-funded figure: the 财政拨款收支总表 row of that name too
+        candidates = candidates + [r for r in grants if compact_name(r["name"]) == name]
+        quoted = best_quote(text, re.escape(name), candidates)
         if quoted is not None:
+            line = min(candidates, key=lambda x: abs(float(x["amount"]) - quoted[0] * _factor(x)))
             out.append(quoted_check(doc_id, "narrative.functions", line, quoted[0], quoted[3], quoted[1]))
     return out

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from extract.checks.common import (Row, by_instance, cell_location, checked, columns_of, compact_name, fmt,
-                                   is_grand_total, leaf, parent)
+from extract.checks.common import (PER_TERM, Row, by_instance, cell_location, checked, columns_of, compact_name,
+                                   fmt, is_grand_total, leaf, parent, printed_step)
 
 #: First-level classes of the 支出经济分类 (economic classification), as printed without codes.
 ECON_CLASSES = {
@@ -31,13 +31,15 @@ def check_sums(doc_id: str, lines: list[Row]) -> list[Row]:
     """Every sum.children and sum.total check of one document."""
     out: list[Row] = []
     for (key, _), rows in by_instance(lines).items():
+        step = printed_step(rows)
         for side_rows in _split_sides(rows):
-            out += children_checks(doc_id, side_rows)
-            out += economic_children_checks(doc_id, side_rows)
-            out += total_row_checks(doc_id, side_rows)
-            out += total_column_checks(doc_id, side_rows)
+            out += children_checks(doc_id, side_rows, step)
+            out += children_checks(doc_id, side_rows, step, field="gov_econ_code")
+            out += economic_children_checks(doc_id, side_rows, step)
+            out += total_row_checks(doc_id, side_rows, step)
+            out += total_column_checks(doc_id, side_rows, step)
         if key == "three_public":
-            out += three_public_checks(doc_id, rows)
+            out += three_public_checks(doc_id, rows, step)
     return out
 
 
@@ -48,48 +50,61 @@ def _split_sides(rows: list[Row]) -> list[list[Row]]:
     return list(sides.values())
 
 
-def code_blocks(col_lines: list[Row]) -> list[list[Row]]:
-    """Coded lines of one column cut where a code repeats (a table listing several units in turn)."""
+def code_blocks(col_lines: list[Row], field: str = "code") -> list[list[Row]]:
+    """Coded lines of one column cut where a code repeats (a table listing several units in turn).
+
+    A row is identified by both its codes: in a table that cross-walks two
+    classifications, 30101 基本工资 printed once under 50101 and once under 50501
+    is two parts of one 款, not the start of another unit's block.
+    """
     blocks: list[list[Row]] = [[]]
-    seen: set[str] = set()
+    seen: set[tuple] = set()
+    other = "gov_econ_code" if field == "code" else "code"
     for line in col_lines:
-        code = line.get("code")
+        code = line.get(field)
         if not code or len(code) not in (3, 5, 7):
             continue
-        if code in seen:
+        key = (code, line.get(other))
+        if key in seen:
             blocks.append([])
             seen = set()
-        seen.add(code)
+        seen.add(key)
         blocks[-1].append(line)
     return [b for b in blocks if b]
 
 
-def children_checks(doc_id: str, rows: list[Row]) -> list[Row]:
-    """类 = Σ款, 款 = Σ项 in every column of a coded table."""
+def children_checks(doc_id: str, rows: list[Row], step: float = PER_TERM, field: str = "code") -> list[Row]:
+    """类 = Σ款, 款 = Σ项 in every column of a coded table, by ``field`` (科目编码 or 政府经济分类)."""
     out: list[Row] = []
     for column in columns_of(rows):
         col_lines = [r for r in rows if r["column"] == column]
-        for block in code_blocks(col_lines):
-            out += _block_children(doc_id, block)
+        for block in code_blocks(col_lines, field):
+            out += _block_children(doc_id, block, step, field)
     return out
 
 
-def _block_children(doc_id: str, block: list[Row]) -> list[Row]:
+def _block_children(doc_id: str, block: list[Row], step: float, field: str) -> list[Row]:
+    """Each code's amount (summed over its repeats) = Σ its children's (likewise summed)."""
     out: list[Row] = []
-    by_code = {r["code"]: r for r in block}
-    for code, line in by_code.items():
+    by_code: dict[str, list[Row]] = {}
+    for r in block:
+        by_code.setdefault(r[field], []).append(r)
+    what = "" if field == "code" else "政府经济分类 "
+    for code, lines in by_code.items():
         kids = _children(code, by_code)
         if not kids:
             continue
-        total = sum(float(by_code[k]["amount"]) for k in kids)
-        rows = ", ".join(f"{k} r{by_code[k]['row_no']} {fmt(by_code[k]['amount'])}" for k in kids)
-        detail = (f"{_LEVEL_NAME[len(code)]} {code} = Σ {_LEVEL_NAME[len(kids[0])]} ({rows})")
-        out.append(checked(doc_id, "sum.children", cell_location(line), total, float(line["amount"]),
-                           len(kids), detail))
+        total = sum(float(r["amount"]) for k in kids for r in by_code[k])
+        actual = sum(float(r["amount"]) for r in lines)
+        terms = sum(len(by_code[k]) for k in kids) + len(lines) - 1
+        rows = ", ".join(f"{k} r{r['row_no']} {fmt(r['amount'])}" for k in kids for r in by_code[k])
+        own = f" (Σ rows {', '.join(str(r['row_no']) for r in lines)})" if len(lines) > 1 else ""
+        detail = f"{what}{_LEVEL_NAME[len(code)]} {code}{own} = Σ {_LEVEL_NAME[len(kids[0])]} ({rows})"
+        out.append(checked(doc_id, "sum.children", cell_location(lines[0]), total, actual, terms, detail, step))
     return out
 
 
-def _children(code: str, by_code: dict[str, Row]) -> list[str]:
+def _children(code: str, by_code: dict[str, object]) -> list[str]:
     """Codes whose nearest printed ancestor is ``code``.
 
     Usually the next level (类 → 款 → 项); a 项 whose 款 is not printed counts
@@ -100,7 +115,7 @@ def _children(code: str, by_code: dict[str, Row]) -> list[str]:
     return [c for c in by_code if len(c) > len(code) and c.startswith(code) and _parent(c, by_code) == code]
 
 
-def _parent(code: str, by_code: dict[str, Row]) -> str | None:
+def _parent(code: str, by_code: dict[str, object]) -> str | None:
     """The longest printed code that is a proper prefix of ``code`` at a level boundary."""
     for cut in range(len(code) - 2, 2, -2):
         if code[:cut] in by_code:
@@ -112,7 +127,7 @@ def _parent(code: str, by_code: dict[str, Row]) -> str | None:
 ECONOMIC_TABLES = {"general_budget_basic_expenditure"}
 
 
-def economic_children_checks(doc_id: str, rows: list[Row]) -> list[Row]:
+def economic_children_checks(doc_id: str, rows: list[Row], step: float = PER_TERM) -> list[Row]:
     """Uncoded economic tables: each class row = Σ the rows printed under it."""
     if any(r.get("code") for r in rows) or not rows or rows[0]["table_key"] not in ECONOMIC_TABLES:
         return []
@@ -124,7 +139,7 @@ def economic_children_checks(doc_id: str, rows: list[Row]) -> list[Row]:
                 total = sum(float(k["amount"]) for k in kids)
                 detail = f"{compact_name(head['name'])} = Σ rows {kids[0]['row_no']}-{kids[-1]['row_no']}"
                 out.append(checked(doc_id, "sum.children", cell_location(head), total, float(head["amount"]),
-                                   len(kids), detail))
+                                   len(kids), detail, step))
     return out
 
 
@@ -143,7 +158,7 @@ def _is_total_name(name: str) -> bool:
     return bool(re.search(r"合计|总计", name))
 
 
-def total_row_checks(doc_id: str, rows: list[Row]) -> list[Row]:
+def total_row_checks(doc_id: str, rows: list[Row], step: float = PER_TERM) -> list[Row]:
     """合计 row = Σ 类 rows (coded tables) or Σ class rows (economic tables), per column.
 
     A table holding several copies (a summary page and a detail page both keyed
@@ -164,7 +179,7 @@ def total_row_checks(doc_id: str, rows: list[Row]) -> list[Row]:
             total = sum(float(r["amount"]) for r in tops)
             what = "类" if coded else "class"
             out.append(checked(doc_id, "sum.total", cell_location(g), total, float(g["amount"]), len(tops),
-                               f"合计 row = Σ {len(tops)} {what} rows"))
+                               f"合计 row = Σ {len(tops)} {what} rows", step))
     return out
 
 
@@ -191,7 +206,7 @@ def _tops(col: list[Row], coded: bool) -> list[Row]:
     return [r for r in col if compact_name(r.get("name")) in ECON_CLASSES]
 
 
-def total_column_checks(doc_id: str, rows: list[Row]) -> list[Row]:
+def total_column_checks(doc_id: str, rows: list[Row], step: float = PER_TERM) -> list[Row]:
     """合计 = 基本支出 + 项目支出 and 合计 = 人员经费 + 公用经费, row by row, under one header parent.
 
     Only these known splits are checked: other sibling columns (sources of funds,
@@ -208,13 +223,13 @@ def total_column_checks(doc_id: str, rows: list[Row]) -> list[Row]:
             total = sum(float(row_cells[p]["amount"]) for p in parts if p in row_cells)
             line = row_cells[total_col]
             row = checked(doc_id, "sum.total", cell_location(line), total, float(line["amount"]), len(parts),
-                          f"{total_col} = " + " + ".join(parts))
+                          f"{total_col} = " + " + ".join(parts), step)
             others = [c for c in _siblings(total_col, row_cells) if c not in parts]
             if row["status"] == "fail" and others:  # 01: + 单位预留机动经费 beside 基本/项目支出
                 every = parts + others
                 alt = checked(doc_id, "sum.total", cell_location(line),
                               sum(float(row_cells[c]["amount"]) for c in every if c in row_cells),
-                              float(line["amount"]), len(every), f"{total_col} = " + " + ".join(every))
+                              float(line["amount"]), len(every), f"{total_col} = " + " + ".join(every), step)
                 row = alt if alt["status"] == "pass" else row
             out.append(row)
     return out
@@ -269,7 +284,7 @@ _THREE_PUBLIC = [
 ]
 
 
-def three_public_checks(doc_id: str, rows: list[Row]) -> list[Row]:
+def three_public_checks(doc_id: str, rows: list[Row], step: float = PER_TERM) -> list[Row]:
     """三公 合计 = 因公出国(境) + 公务接待 + 公务用车购置及运行; 公务用车 = 购置 + 运行维护."""
     out: list[Row] = []
     for column in columns_of(rows):
@@ -284,7 +299,7 @@ def three_public_checks(doc_id: str, rows: list[Row]) -> list[Row]:
             expected = sum(float(p["amount"]) for p in parts)  # an empty row printed nothing: 0
             out.append(checked(doc_id, "sum.total", cell_location(total), expected, float(total["amount"]),
                                max(len(parts), 1), f"{compact_name(total['name'])} = Σ "
-                               + " + ".join(part_pats).replace("$", "").replace("^", "")))
+                               + " + ".join(part_pats).replace("$", "").replace("^", ""), step))
     return out
 
 

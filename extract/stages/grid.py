@@ -163,15 +163,43 @@ def find_rule_tables(page: Page, ruled: Sequence[Grid]) -> list[Grid]:
         if len(body) < 2:
             continue
         cols = _column_bounds(body, x0, x1)
-        rows = _row_bounds(lines, [r.top for r in group])
+        first_body = min(w.top for w in body[0])
+        spans = _partial_rules(page, x0, x1, top, first_body)  # header spans only, never over amounts
+        rows = _row_bounds(lines, [r.top for r in group] + [r.top for r in spans])
         if len(cols) < 3 or len(rows) < 3:
             continue
-        boxes = [(cols[i], rows[j], cols[i + 1], rows[j + 1]) for j in range(len(rows) - 1) for i in range(len(cols) - 1)]
-        grid = cells_to_grid(boxes, page.page_no)
+        grid = cells_to_grid(_boxes(cols, rows, spans), page.page_no)
         if grid is not None:
             fill_cells(grid, words)
             out.append(grid)
     return out
+
+
+def _partial_rules(page: Page, x0: float, x1: float, top: float, bottom: float) -> list[Ruling]:
+    """Short horizontal rules in a rules-only table's header (between ``top`` and ``bottom``): each
+    underlines a label that spans the columns below it (2025年预算数 over 合计 | 基本支出 | 项目支出)."""
+    return [r for r in page.rulings if r.orientation == "h" and top + SNAP < r.top < bottom - SNAP
+            and x0 - SNAP <= r.x0 and r.x1 <= x1 + SNAP and (r.x1 - r.x0) < (x1 - x0) - 4 * SNAP]
+
+
+def _boxes(cols: list[float], rows: list[float], spans: list[Ruling]) -> list[tuple[float, float, float, float]]:
+    """Cell boxes of the lattice; in the row just above a partial rule, the columns the rule
+    covers form one merged cell."""
+    merged: dict[int, list[tuple[int, int]]] = {}
+    for r in spans:
+        j = _index(rows, r.top) - 1  # the row whose bottom edge the rule draws
+        a, b = _index(cols, r.x0), _index(cols, r.x1)
+        if j >= 0 and b - a >= 2:
+            merged.setdefault(j, []).append((a, b))
+    boxes = []
+    for j in range(len(rows) - 1):
+        i = 0
+        while i < len(cols) - 1:
+            span = next(((a, b) for a, b in merged.get(j, []) if a == i), None)
+            end = span[1] if span else i + 1
+            boxes.append((cols[i], rows[j], cols[end], rows[j + 1]))
+            i = end
+    return boxes
 
 
 def _rule_groups(rules: list[Ruling]) -> list[list[Ruling]]:

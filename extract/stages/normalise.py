@@ -38,6 +38,12 @@ _RADICAL_TABLE = str.maketrans(RADICALS_SUPPLEMENT)
 _SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff（）()、，。：；])\s+(?=[\u3400-\u9fff（）()、，。：；])")
 
 
+def fold_radical(ch: str) -> str | None:
+    """The unified ideograph a Kangxi / CJK-supplement radical stands for (⽀ → 支, ⻓ → 长), else None."""
+    folded = unicodedata.normalize("NFKC", ch.translate(_RADICAL_TABLE))
+    return folded if len(folded) == 1 and ("\u3400" <= folded <= "\u9fff" or folded >= "\U00020000") else None
+
+
 def normalise_text(text: str | None) -> str:
     """NFKC, the radicals map, and no spaces between Chinese characters.
 

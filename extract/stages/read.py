@@ -25,6 +25,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extract.model import Page, PageFacts, PageKind, Ruling, Word
+from extract.stages.normalise import fold_radical
 
 #: A path thinner than this (points) in one direction is a ruling line.
 RULING_MAX_THICKNESS = 3.0
@@ -36,10 +37,6 @@ LIGHT_INK = 175
 WATERMARK_ANGLE_DEG = 8.0
 #: Page routing: a text layer with more than this share of bad glyphs is garbled.
 GARBLED_SHARE = 0.08
-#: Radicals stand in for ideographs only in broken fonts; a page where more than this
-#: share of glyphs are radicals is garbled even if NFKC could fold them, since such a
-#: font often drops other glyphs outright (the Kangxi sample's 收⼊ | ⽀出 header).
-RADICAL_SHARE = 0.02
 #: A page without usable text whose images cover more than this share is a scan.
 SCAN_IMAGE_COVER = 0.3
 
@@ -70,8 +67,10 @@ def read_page(pdf_page: pdfium.PdfPage, page_no: int) -> Page:
         kept, rulings, width, height = turn_upright(kept, rulings, width, height, main)
     kept.sort(key=lambda g: (round((g.top + g.bottom) / 2 / max(g.size * 0.5, 1)), g.x0)) if main else None
     kept = _drop_fake_bold(kept)
+    n_radicals = fold_radicals(kept)
     words = glyphs_to_words(kept, rulings)
     facts = _facts(kept, n_watermark, image_area / max(width * height, 1.0), rotation)
+    facts.n_radicals = n_radicals
     return Page(page_no=page_no, width=width, height=height, kind=classify(facts),
                 facts=facts, words=words, rulings=rulings)
 
@@ -79,16 +78,37 @@ def read_page(pdf_page: pdfium.PdfPage, page_no: int) -> Page:
 def classify(facts: PageFacts) -> PageKind:
     """Route a page: trust its text layer, OCR it as an image, or OCR it as garbled.
 
-    A text layer is garbled when many glyphs have no Unicode mapping, fall in the
-    private-use area, or are Kangxi/CJK-supplement radicals that stand in for the
-    ideographs they resemble.
+    A text layer is garbled when many glyphs have no Unicode mapping or fall in
+    the private-use area. Kangxi / CJK-supplement radicals standing in for the
+    ideographs they resemble (⽀ for 支) are no reason to OCR: they were folded
+    into those ideographs already (:func:`fold_radicals`), and a radical that
+    folds into nothing counts as a bad glyph.
     """
     n = facts.n_chars
     if n < 5:
         return PageKind.IMAGE if facts.image_cover >= SCAN_IMAGE_COVER else PageKind.BLANK
-    if (facts.n_bad + facts.n_radicals) / n > GARBLED_SHARE or facts.n_radicals / n > RADICAL_SHARE:
+    if facts.n_bad / n > GARBLED_SHARE:
         return PageKind.GARBLED
     return PageKind.TEXT
+
+
+def fold_radicals(glyphs: list[Glyph]) -> int:
+    """Radical glyphs → the ideographs they stand for, in place; how many radicals there were.
+
+    Some producers' fonts map ideographs onto the radical code points (⼀ ⽀ ⾦,
+    ⻓ ⻔): the glyph is right, only its code point is the radical's, so the text
+    layer is as good as any once folded, and exact where OCR may misread.
+    """
+    n = 0
+    for g in glyphs:
+        if is_radical(g.ch):
+            n += 1
+            folded = fold_radical(g.ch)
+            if folded is None:
+                g.bad = True
+            else:
+                g.ch = folded
+    return n
 
 
 def _facts(glyphs: list[Glyph], n_watermark: int, image_cover: float, rotation: int) -> PageFacts:

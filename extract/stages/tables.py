@@ -243,9 +243,27 @@ def split_header(grid: Grid) -> int:
     matrix = grid.matrix()
     depth = max((c.row_span for c in grid.cells if c.row == 0), default=1)
     for r in range(grid.n_rows):
-        if r >= depth and _row_is_body(matrix[r]):
+        if (r >= depth and _row_is_body(matrix[r])) or (0 < r < depth and is_totals_row(matrix[r])):
             return r
     return min(depth, grid.n_rows)
+
+
+_TOTAL_LABEL = re.compile(r"^(合计|总计|小计|收入总计|支出总计|本年收入合计|本年支出合计)$")
+
+
+def is_totals_row(row: list[str]) -> bool:
+    """A 合计 row with its amounts (合计 | 181716.56 | 7942.58 …), even where header cells span over it.
+
+    Xi'an prints the totals row beside the header's vertically merged 编码/名称
+    cells, inside their span: the row is still body, never a header level.
+    Amounts must look like money (a decimal point, a thousands comma or 5+
+    digits), so that a row of years or column numbers stays header.
+    """
+    cells = [compact(t) for t in row if t.strip()]
+    labels = [c for c in cells if _TOTAL_LABEL.match(c)]
+    amounts = [c for c in cells if is_amount(c)]
+    money = [c for c in amounts if re.search(r"[.,]|\d{5}", c)]
+    return len(labels) == 1 and len(labels) + len(amounts) == len(cells) and bool(money)
 
 
 def column_paths(grid: Grid, header_rows: int, start: int = 0) -> tuple[list[str], list[str | None]]:
@@ -324,7 +342,7 @@ def group_to_table(group: list[GridContext], default_unit: str | None) -> TableB
         rows = ctx.grid.matrix()
         start = header_rows if i == 0 else _repeated_header_rows(rows, header_texts)
         for r in range(start, len(rows)):
-            row = _carry_merged_labels(ctx.grid, r, rows[r])
+            row = _carry_merged_labels(ctx.grid, r, rows[r], start)
             if ctx.grid.n_cols != grid.n_cols:
                 row = _align_row(ctx.grid, r, row, grid)
             if any(t.strip() for t in rows[r]) and not _is_column_number_row(rows[r]):
@@ -384,17 +402,19 @@ def _align_row(part: Grid, r: int, row: list[str], main: Grid) -> list[str]:
     return out
 
 
-def _carry_merged_labels(grid: Grid, r: int, row: list[str]) -> list[str]:
+def _carry_merged_labels(grid: Grid, r: int, row: list[str], first_body: int = 0) -> list[str]:
     """Body row with vertically merged label cells repeated (group labels).
 
     The inherited text is prefixed with NUL so that line building can tell a
     group label (一般公共预算资金 over 小计 / 专项收入) from the row's own label.
+    A header cell spanning down beside a totals row (Xi'an's 部门经济科目名称
+    beside 合计) is no group label: only body cells (from ``first_body``) are carried.
     """
     out = list(row)
     for c in range(len(out)):
         if not out[c]:
             cell = grid.cell_at(r, c)
-            if cell is not None and cell.row < r and cell.row_span > 1 and not is_amount(cell.text):
+            if cell is not None and first_body <= cell.row < r and cell.row_span > 1 and not is_amount(cell.text):
                 out[c] = "\u0000" + cell.text  # marked: inherited from a merged group label
     return out
 
