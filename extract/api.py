@@ -157,7 +157,7 @@ def run_batch(inputs: Iterable[Path] | Path, out_dir: Path, options: Options = O
         if config.report:
             from extract.report import report_for_run
 
-            report_for_run(out_dir)
+            report_for_run(out_dir, frames)
     return summarise(frames, time.perf_counter() - t0)
 
 

@@ -45,10 +45,14 @@ INDEX = "report.html"
 PAGES_DIR = "report"
 
 
-def build_report(out_dir: Path) -> Path:
-    """Write the index and every document's page; return the index's path."""
+def build_report(out_dir: Path, frames: dict[str, pd.DataFrame] | None = None) -> Path:
+    """Write the index and every document's page; return the index's path.
+
+    ``frames``: the tables as the run just wrote them (saves reading them back); else read from OUT.
+    """
     out_dir = Path(out_dir)
-    data = {name: load_table(out_dir, name) for name in TABLES}
+    data = {name: records(frames[name]) if frames and name in frames else load_table(out_dir, name)
+            for name in TABLES}
     run_log = read_run_log(out_dir)
     by_doc = {name: _group(rows) for name, rows in data.items()}
     counts = {d["doc_id"]: _counts(by_doc["checks"].get(d["doc_id"], [])) for d in data["documents"]}
@@ -147,8 +151,13 @@ def load_table(out_dir: Path, name: str) -> list[Row]:
             except Exception as exc:  # noqa: BLE001 - a bad table costs its section only
                 log.warning("report: cannot read %s: %s", path, exc)
                 continue
-            return frame.astype(object).where(frame.notna(), None).to_dict("records")
+            return records(frame)
     return []
+
+
+def records(frame: pd.DataFrame) -> list[Row]:
+    """A table's rows as dicts, missing values as None."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def _group(rows: list[Row]) -> dict[str, list[Row]]:
@@ -203,10 +212,10 @@ def _table_pages(tables: list[Row]) -> list[int]:
                    range(int(t["page_first"]), int(t.get("page_last") or t["page_first"]) + 1)})
 
 
-def report_for_run(out_dir: Path) -> Path | None:
+def report_for_run(out_dir: Path, frames: dict[str, pd.DataFrame] | None = None) -> Path | None:
     """The report at the end of ``extract run``; a failure is logged, never raised (the tables are written)."""
     try:
-        return build_report(out_dir)
+        return build_report(out_dir, frames)
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # noqa: BLE001 - the report is a by-product of the run
