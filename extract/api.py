@@ -122,7 +122,7 @@ class Progress:
         """One document finished (``size`` bytes of input)."""
 
 
-def run_batch(inputs: Iterable[Path] | Path, out_dir: Path, options: Options = Options(), jobs: int = 1,
+def run_batch(inputs: Iterable[Path] | Path, out_dir: Path, options: Options = Options(), jobs: int = 1,  # noqa: B008 - frozen
               on_result: Callable[[Result], None] | None = None, config: BatchConfig | None = None,
               progress: Progress | None = None) -> BatchSummary:
     """Extract every PDF under ``inputs`` into ``out_dir``; never stops on a bad file.
@@ -172,7 +172,7 @@ def write_run_log(out_dir: Path, results: list[Result], store: ResultCache) -> N
     write_if_changed(out_dir / RUN_LOG, log_text.encode())
 
 
-def _run(files: list[tuple[Path, str, str]], out_dir: Path, options: Options, config: BatchConfig,
+def _run(files: list[tuple[Path, str, str | None]], out_dir: Path, options: Options, config: BatchConfig,
          progress: Progress, on_result: Callable[[Result], None] | None) -> list[Result]:
     """Results of every file in input order: cached ones loaded, the others extracted and cached."""
     store = ResultCache(out_dir, options)
@@ -251,7 +251,8 @@ def _cached(store: ResultCache, task: Task, result: Result) -> Result:
 
 def _place(result: Result, rel: str) -> Result:
     """Set the ``documents`` row's path as this run found the file (it may have moved, or be named in
-    bytes that are not UTF-8: shown escaped, kept as hex in ``path_bytes``)."""
+    bytes that are not UTF-8: shown escaped, kept as hex in ``path_bytes``).
+    """
     shown, raw = display_path(rel)
     row = result.rows["documents"][0]
     row["path"], row["path_bytes"] = shown, raw

@@ -127,7 +127,7 @@ def loads(text: str) -> Result:
 
 
 def _to_json(value: Any) -> Any:
-    """numpy scalars and enums from a stage become plain JSON values."""
+    """Numpy scalars and enums from a stage become plain JSON values."""
     if hasattr(value, "item"):
         return value.item()
     if hasattr(value, "value"):

@@ -248,7 +248,7 @@ class LocalPool:
 
     def __post_init__(self) -> None:
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-        self._ctx = mp.get_context(method)
+        self._ctx: Any = mp.get_context(method)  # a fork or spawn context (typeshed knows only BaseContext)
         self._workers: list[_Worker] = []
         self._pending: deque[Task] = deque()
 
@@ -366,7 +366,8 @@ class LocalPool:
 
     def _death_reason(self, w: _Worker) -> tuple[str, str]:
         """(category, reason) of a worker's death: ``memory_limit`` when it died the way a refused
-        allocation ends under the cap, else ``crashed``."""
+        allocation ends under the cap, else ``crashed``.
+        """
         w.proc.join(timeout=1)
         code = w.proc.exitcode
         if code is None or code >= 0:
@@ -375,7 +376,8 @@ class LocalPool:
         cap = self.limits.memory_mb
         if sig in MEMORY_DEATHS and (cap or sig == signal.SIGKILL):
             limit = f"the {cap} MB cap (--max-memory)" if cap else "the machine's memory"
-            return "memory_limit", f"worker killed by {sig.name}, the way native code ends when {limit} refuses an allocation"
+            return "memory_limit", (f"worker killed by {sig.name}, the way native code ends when {limit} "
+                                    "refuses an allocation")
         return "crashed", f"worker killed by {sig.name}"
 
     def _retire(self, w: _Worker) -> None:

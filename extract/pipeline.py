@@ -59,8 +59,8 @@ DocStage = Callable[[Document, Options], None]
 
 
 def stage_metadata(doc: Document, options: Options) -> None:
-    first = [line_text(l) for p in doc.pages[:3] for l in group_lines(p.words)]
-    every = [line_text(l) for p in doc.pages for l in group_lines(p.words)]
+    first = [line_text(line) for p in doc.pages[:3] for line in group_lines(p.words)]
+    every = [line_text(line) for p in doc.pages for line in group_lines(p.words)]
     doc.unit_name, doc.fiscal_year, doc.doc_type = normalise.document_metadata(
         [normalise.normalise_text(t) for t in first], [normalise.normalise_text(t) for t in every])
 
@@ -69,7 +69,8 @@ def stage_tables(doc: Document, options: Options) -> None:
     doc.tables = tables.build_tables(doc)
     out = doc.table_rows("budget_tables")
     for index, t in enumerate(doc.tables):
-        out.append({"doc_id": doc.doc_id, "table_index": index, "table_key": t.table_key, "table_no": t.table_no, "title": t.title,
+        out.append({"doc_id": doc.doc_id, "table_index": index, "table_key": t.table_key, "table_no": t.table_no,
+                    "title": t.title,
                     "unit_of_measure": t.unit_of_measure, "page_first": t.page_first, "page_last": t.page_last,
                     "n_rows": len(t.body), "has_data": t.has_data, "method": t.method,
                     **dict(zip(("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom"),
@@ -220,7 +221,7 @@ def read_one_page(doc: Document, pdf, i: int, options: Options) -> None:
     except ExtractError as exc:
         doc.add_issue(Issue("read", "page", str(exc), page_no))
         return
-    except Exception as exc:  # noqa: BLE001 - one bad page must not lose the document
+    except Exception as exc:
         if options.fail_fast:
             raise
         doc.add_issue(Issue("read", type(exc).__name__, str(exc) or type(exc).__name__, page_no))
@@ -234,7 +235,7 @@ def load_page(pdf, i: int):
     """Page ``i`` of ``pdf``; a page the page tree promises but cannot deliver is a clear error."""
     try:
         return pdf[i]
-    except Exception as exc:  # noqa: BLE001 - pdfium says only "Failed to load page."
+    except Exception as exc:
         raise StageError("read", f"the page cannot be loaded ({exc}): the page tree lists {len(pdf)} pages, "
                                  "this one is missing or broken", i + 1) from exc
 
@@ -311,7 +312,7 @@ def run_stage(doc: Document, name: str, stage: DocStage, options: Options) -> No
     t0 = time.perf_counter()
     try:
         stage(doc, options)
-    except Exception as exc:  # noqa: BLE001 - a stage failure demotes the document, no more
+    except Exception as exc:
         if options.fail_fast:
             raise
         log.exception("stage %s failed on %s", name, doc.path)

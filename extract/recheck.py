@@ -66,7 +66,7 @@ def check_outputs(out_dir: Path) -> CheckReport:
 
 
 def table_sources(out_dir: Path) -> dict[str, Path]:
-    """table → its newer file (Parquet on a tie); tables with neither file are left out."""
+    """Table → its newer file (Parquet on a tie); tables with neither file are left out."""
     found: dict[str, Path] = {}
     for table in TABLES:
         candidates = [p for p in (out_dir / f"{table}.parquet", out_dir / f"{table}.csv") if p.exists()]

@@ -58,8 +58,9 @@ def make_rows_valid(rows: dict[str, list[dict[str, Any]]]) -> int:
 
 
 def display_path(rel_path: str) -> tuple[str, str | None]:
-    """(path to show, hex of its bytes or None): a name that is not valid UTF-8 is shown escaped
-    (``\\xff``) and kept byte-exact as hex, so the file can still be found."""
+    r"""(path to show, hex of its bytes or None): a name that is not valid UTF-8 is shown escaped
+    (``\xff``) and kept byte-exact as hex, so the file can still be found.
+    """
     raw = os.fsencode(rel_path)
     try:
         return raw.decode("utf-8"), None

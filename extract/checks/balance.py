@@ -44,7 +44,7 @@ def table_balance(doc_id: str, key: str, rows: list[Row]) -> list[Row]:
 
 
 def _named(rows: list[Row], pattern: str) -> dict[str, Row]:
-    """column → the first line whose name matches ``pattern``."""
+    """Column → the first line whose name matches ``pattern``."""
     found: dict[str, Row] = {}
     for r in rows:
         if re.search(pattern, compact_name(r.get("name"))):

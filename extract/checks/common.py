@@ -115,7 +115,8 @@ def by_instance(lines: Iterable[Row]) -> dict[tuple[str, int], list[Row]]:
 
 def mark_instances(lines: list[Row], tables: list[Row]) -> None:
     """Number the tables sharing a table_key (01 prints 财政拨款支出表 and 一般公共预算支出表, both
-    ``general_budget_expenditure``, with the same row numbers): ``instance`` 0, 1 … by page."""
+    ``general_budget_expenditure``, with the same row numbers): ``instance`` 0, 1 … by page.
+    """
     if lines and all(line.get("table_index") is not None for line in lines):
         # The lines stage numbers every table of the document: rank within the key.
         indexes: dict[str, list[int]] = defaultdict(list)

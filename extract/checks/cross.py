@@ -71,7 +71,8 @@ def grand(t: dict[str, list[Row]], key: str, leaf_pattern: str | None = None) ->
 
 def _explained_gap(rows: list[Row], t: dict[str, list[Row]]) -> list[Row]:
     """收入总表 合计 above 支出总表 合计 by exactly what the 收支总表 prints between 本年支出合计
-    and 支出总计 (结转下年, 未安排支出的实户资金: Xi'an 021): income not budgeted for spending."""
+    and 支出总计 (结转下年, 未安排支出的实户资金: Xi'an 021): income not budgeted for spending.
+    """
     spent = side_total(t, "income_expenditure_total", "支出", r"^本年支出(合计|小计)")
     grand_total = side_total(t, "income_expenditure_total", "支出", "^支出总计$")
     row = rows[0]
@@ -125,14 +126,17 @@ def pair(doc_id: str, check: str, actual: Fig, expected: Fig, alt: Fig = None, w
 
 
 def _income_total(doc_id: str, check: str, t: dict) -> list[Row]:
-    return pair(doc_id, check, grand(t, "income_total"), side_total(t, "income_expenditure_total", "收入", "^收入总计$"),
-                side_total(t, "income_expenditure_total", "收入", r"^本年收入(合计|小计)"), "收入总表 合计 = 收支总表 收入总计")
+    return pair(doc_id, check, grand(t, "income_total"),
+                side_total(t, "income_expenditure_total", "收入", "^收入总计$"),
+                side_total(t, "income_expenditure_total", "收入", r"^本年收入(合计|小计)"),
+                "收入总表 合计 = 收支总表 收入总计")
 
 
 def _expenditure_total(doc_id: str, check: str, t: dict) -> list[Row]:
     return pair(doc_id, check, grand(t, "expenditure_total"),
                 side_total(t, "income_expenditure_total", "支出", r"^本年支出(合计|小计)"),
-                side_total(t, "income_expenditure_total", "支出", "^支出总计$"), "支出总表 合计 = 收支总表 本年支出合计")
+                side_total(t, "income_expenditure_total", "支出", "^支出总计$"),
+                "支出总表 合计 = 收支总表 本年支出合计")
 
 
 def _income_vs_expenditure(doc_id: str, check: str, t: dict) -> list[Row]:
@@ -211,7 +215,8 @@ def function_checks(doc_id: str, t: dict[str, list[Row]]) -> list[Row]:
 
 def _function_check(doc_id: str, r: Row, matches: list[Row]) -> Row:
     """Against the first 类 row of that name; or, when the 支出总表 lists unit after unit with
-    no department-level rows (Shenzhen: 本级, then each 下属单位), against their sum."""
+    no department-level rows (Shenzhen: 本级, then each 下属单位), against their sum.
+    """
     row = checked(doc_id, "cross.functions", cell_location(r), float(matches[0]["amount"]), float(r["amount"]), 0,
                   f"same 类 in {cell_location(matches[0])}")
     if row["status"] == "fail" and len(matches) > 1:

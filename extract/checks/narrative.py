@@ -21,7 +21,8 @@ _NUMBER = r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(亿元|万元|元)"
 _GAP = r"(?:(?!增|减|比|较|上年|下降|变动|同比)[^0-9，。；;,：:（(]){0,10}?"
 _TO_WAN = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001}
 
-Lookup = Callable[[dict[str, list[Row]]], Row | None]
+#: Where the tables print a figure: one row, or candidates the text may quote any of.
+Lookup = Callable[[dict[str, list[Row]]], Row | list[Row | None] | None]
 
 #: (check id, label pattern in the text, where the tables print the figure).
 FIGURES: list[tuple[str, str, Lookup]] = [
@@ -55,7 +56,7 @@ def _three_public(t: dict[str, list[Row]]) -> list[Row | None]:
     row = grand_total_row(t.get("three_public", []))
     blocks = [r for r in row if re.search(r"合计|小计|总计", leaf(r["column"]))
               and not re.search(r"增减|变化|变动", r["column"])]
-    return blocks or [grand(t, "three_public")]
+    return list(blocks) or [grand(t, "three_public")]
 
 
 def _project(t: dict[str, list[Row]]) -> list[Row | None]:
@@ -127,7 +128,8 @@ def quote(text: str, label: str) -> Quote | None:
 
 def quotes(text: str, label: str, parts: bool = False) -> list[Quote]:
     """The first few mentions of ``label`` with a figure, leaving out changes (增加基本支出…) and,
-    unless ``parts``, the part of one economic class (…(303)…其中:人员经费…)."""
+    unless ``parts``, the part of one economic class (…(303)…其中:人员经费…).
+    """
     out: list[Quote] = []
     for m in re.finditer(label + _GAP + _NUMBER + r"(?:[，,]?占[^0-9]{0,6}([0-9.]+)%)?", text):
         if _CHANGE_BEFORE.search(text[max(0, m.start() - 4):m.start()]) \

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 
 from extract.checks.common import (PER_TERM, Row, by_instance, cell_location, checked, columns_of, compact_name,
                                    fmt, is_grand_total, leaf, parent, printed_step)
@@ -104,7 +105,7 @@ def _block_children(doc_id: str, block: list[Row], step: float, field: str) -> l
     return out
 
 
-def _children(code: str, by_code: dict[str, object]) -> list[str]:
+def _children(code: str, by_code: Mapping[str, object]) -> list[str]:
     """Codes whose nearest printed ancestor is ``code``.
 
     Usually the next level (类 → 款 → 项); a 项 whose 款 is not printed counts
@@ -115,7 +116,7 @@ def _children(code: str, by_code: dict[str, object]) -> list[str]:
     return [c for c in by_code if len(c) > len(code) and c.startswith(code) and _parent(c, by_code) == code]
 
 
-def _parent(code: str, by_code: dict[str, object]) -> str | None:
+def _parent(code: str, by_code: Mapping[str, object]) -> str | None:
     """The longest printed code that is a proper prefix of ``code`` at a level boundary."""
     for cut in range(len(code) - 2, 2, -2):
         if code[:cut] in by_code:

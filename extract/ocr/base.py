@@ -125,7 +125,8 @@ REC_MODEL_NAME = "PP-OCRv6_rec_small.onnx"
 def check_engine(name: str) -> None:
     """Before any worker starts: :class:`ConfigError` for an unknown engine, :class:`DependencyError`
     when its package, models or binary are missing. Cheap (nothing imported or loaded), so the batch
-    parent can afford it on every run."""
+    parent can afford it on every run.
+    """
     _register_builtin()
     if name not in _FACTORIES:
         raise ConfigError(f"unknown OCR engine {name!r}; choose one of {', '.join(sorted(_FACTORIES))}")
@@ -140,7 +141,8 @@ def _check_rapid() -> None:
         raise DependencyError(f"OCR engine 'rapidocr' needs the {' and '.join(missing)} package(s): "
                               "pip install rapidocr onnxruntime")
     spec = importlib.util.find_spec("rapidocr")
-    models = Path(next(iter(spec.submodule_search_locations or []), "")) / "models"
+    locations = (spec.submodule_search_locations if spec else None) or []
+    models = Path(next(iter(locations), "")) / "models"
     absent = [m for m in (DET_MODEL_NAME, REC_MODEL_NAME) if not (models / m).is_file()]
     if absent:
         raise DependencyError(f"the rapidocr wheel lacks its bundled models {absent} in {models}; "

@@ -61,7 +61,7 @@ def is_bilevel(grey: np.ndarray, max_grey_share: float = 0.02) -> bool:
     sample = grey[::2, ::2]
     ink = np.count_nonzero(sample < 255)
     grey_px = np.count_nonzero((sample > 0) & (sample < 255))
-    return ink > 0 and grey_px <= max_grey_share * ink
+    return bool(ink > 0 and grey_px <= max_grey_share * ink)
 
 
 def whiten_light(grey: np.ndarray, threshold: int) -> np.ndarray:
@@ -166,8 +166,8 @@ def _run_length(mask: np.ndarray, k: int, vertical: bool) -> float:
 
 
 def _erase_long_lines(mask: np.ndarray, length: int) -> np.ndarray:
-    lines = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
-    lines |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    lines = cv2.bitwise_or(cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)),
+                           cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)))
     return cv2.subtract(mask, lines)
 
 
@@ -230,7 +230,7 @@ def ink_bands(ink: np.ndarray, min_gap: int = 2, min_height: int = 4) -> list[tu
     (made per cell, a threshold and a component pass for each of ~100 cells
     cost ~0.3 s a page).
     """
-    rows = ink.any(axis=1)
+    rows: np.ndarray = np.asarray(ink.any(axis=1))
     bands: list[tuple[int, int]] = []
     y = 0
     h = len(rows)

@@ -113,7 +113,8 @@ class RapidEngine:
         """Axis-aligned text-line boxes (pixels of ``image``), padded by 2 px."""
         h, w = image.shape[:2]
         scale = min(1.0, self.det_max_side / max(h, w))
-        small = cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else image
+        small = (cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+                 if scale < 1 else image)
         out = self._det(_bgr(small))
         if out.boxes is None or len(out.boxes) == 0:
             return []

@@ -66,7 +66,8 @@ def draw_table_page(dpi: int = 200, seed: int = 0, skew: float = 0.0, seal: bool
         img = _add_seal(img, px)
     arr = np.asarray(img).copy()
     if skew:
-        arr = np.asarray(Image.fromarray(arr).rotate(skew, resample=Image.BILINEAR, fillcolor="white")).copy()
+        turned = Image.fromarray(arr).rotate(skew, resample=Image.Resampling.BILINEAR, fillcolor="white")
+        arr = np.asarray(turned).copy()
     if noise:
         arr = _add_noise(arr, seed)
     return SyntheticPage(arr, dpi, body, title)
@@ -101,7 +102,7 @@ def _add_watermark(img: Image.Image, px: float) -> Image.Image:
     for y in range(0, img.size[1], round(220 * px)):
         for x in range(-img.size[0] // 2, img.size[0], round(330 * px)):
             d.text((x, y), WATERMARK, font=f, fill=255)
-    mask = np.asarray(layer.rotate(35, resample=Image.BILINEAR))[..., None] > 128
+    mask = np.asarray(layer.rotate(35, resample=Image.Resampling.BILINEAR))[..., None] > 128
     # light grey ink *under* the text: the darker of page and watermark wins
     return Image.fromarray(np.minimum(np.asarray(img), np.where(mask, 205, 255)).astype(np.uint8))
 

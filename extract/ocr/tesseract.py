@@ -38,14 +38,15 @@ class TesseractEngine:
 
     def __init__(self, threads: int = 1) -> None:
         if shutil.which("tesseract") is None:
-            raise DependencyError("OCR engine 'tesseract' needs the tesseract binary (apt install tesseract-ocr tesseract-ocr-chi-sim)")
+            raise DependencyError("OCR engine 'tesseract' needs the tesseract binary "
+                                  "(apt install tesseract-ocr tesseract-ocr-chi-sim)")
         langs = set(pytesseract.get_languages(config=""))
         if "chi_sim" not in langs:
             raise DependencyError("tesseract lacks Chinese data (apt install tesseract-ocr-chi-sim)")
         os.environ["OMP_THREAD_LIMIT"] = str(max(1, threads))
 
     def recognise(self, image: np.ndarray) -> list[LineResult]:
-        """psm 6 over the whole image; words regrouped into lines."""
+        """Psm 6 over the whole image; words regrouped into lines."""
         return [(box, text, conf) for box, text, conf in self._lines(image) if text]
 
     def recognise_crops(self, crops: Sequence[np.ndarray]) -> list[CropResult]:
@@ -62,7 +63,7 @@ class TesseractEngine:
         for c, (t, b) in zip(crops, bands):
             sheet[t:b, GAP:GAP + c.shape[1]] = c
         texts: list[list[tuple[float, str, float]]] = [[] for _ in crops]
-        for (x0, top, x1, bottom), text, conf in self._lines(sheet):
+        for (x0, top, _x1, bottom), text, conf in self._lines(sheet):
             yc = (top + bottom) / 2
             for i, (t, b) in enumerate(bands):
                 if t - GAP / 2 <= yc < b + GAP / 2:

@@ -31,7 +31,8 @@ img.thumb{border:1px solid #999;height:160px}
 .chart text{font-size:12px}.chart .cap{font-weight:bold}
 details{margin:6px 0}summary{cursor:pointer;font-weight:bold}
 .muted{color:#777;font-size:12px}
-table.index th{cursor:pointer;user-select:none}table.index th.asc:after{content:" ▲"}table.index th.desc:after{content:" ▼"}
+table.index th{cursor:pointer;user-select:none}
+table.index th.asc:after{content:" ▲"}table.index th.desc:after{content:" ▼"}
 #filter{margin:6px 0 10px;padding:4px 8px;width:360px}
 """
 
@@ -174,7 +175,8 @@ def conflicts_section(conflicts: list[Row], pictures: dict[int, list[str]] | Non
 def projects_section(projects: list[Row], indicators: list[Row]) -> str:
     if not projects:
         return ""
-    rows = [f"<tr>{cell(p.get('project_name'))}{cell(p.get('implementing_unit'))}{cell(_money(p.get('funds_total')), 'num')}"
+    rows = [f"<tr>{cell(p.get('project_name'))}{cell(p.get('implementing_unit'))}"
+            f"{cell(_money(p.get('funds_total')), 'num')}"
             f"{cell(_money(p.get('funds_annual')), 'num')}{cell(p.get('pages'))}{cell(p.get('copies'), 'num')}"
             f"{cell(p.get('conflicts'), 'num')}</tr>" for p in projects]
     ind = [f"<tr>{cell(i.get('project_name'))}{cell(i.get('scope'))}{cell(i.get('level1'))}{cell(i.get('level2'))}"

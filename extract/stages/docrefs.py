@@ -160,7 +160,7 @@ MAX_SNAP_EDITS = 2
 
 
 def confirmed(refs: Sequence[Ref]) -> dict[str, Ref]:
-    """canonical → a reference, for every 文号 printed on a text-layer page or read alike on two pages."""
+    """Canonical → a reference, for every 文号 printed on a text-layer page or read alike on two pages."""
     pages: dict[str, set[int | None]] = defaultdict(set)
     out: dict[str, Ref] = {}
     for r in refs:
@@ -172,7 +172,8 @@ def confirmed(refs: Sequence[Ref]) -> dict[str, Ref]:
 
 def snap_to_confirmed(refs: Sequence[Ref], untrust: bool = True) -> None:
     """OCR readings nothing confirms: snapped to the nearest confirmed 文号 (one or two edits), else
-    marked untrusted when the document's text layer cites 文号 (see the module docstring, rule 4)."""
+    marked untrusted when the document's text layer cites 文号 (see the module docstring, rule 4).
+    """
     sure = confirmed(refs)
     has_text_refs = any(r.source != "ocr" for r in refs)
     cited = Counter(r.canonical for r in refs)
@@ -189,7 +190,8 @@ def snap_to_confirmed(refs: Sequence[Ref], untrust: bool = True) -> None:
 
 def nearest(canon: str, sure: dict[str, Ref], cited: Counter) -> Ref | None:
     """The confirmed 文号 fewest edits from ``canon`` (at most :data:`MAX_SNAP_EDITS`); a tie goes to the
-    most cited, and a tie there to none."""
+    most cited, and a tie there to none.
+    """
     near = sorted((Levenshtein.distance(canon, c), -cited[c], c) for c in sure)
     near = [n for n in near if n[0] <= MAX_SNAP_EDITS]
     if not near or (len(near) > 1 and near[0][:2] == near[1][:2]):
@@ -216,6 +218,7 @@ def _vote(refs: Sequence[Ref], group: Callable[[Ref], Any], value: Callable[[Ref
                 if best is None:
                     ties.append(part)
                     continue
+                assert support is not None  # a tie is only broken with support
                 why = "issuer_cited_elsewhere"
                 share = round(support[best] / sum(support[v] for v in top), 4)
             else:
@@ -282,7 +285,8 @@ def disputes(refs: Sequence[Ref], ties: Sequence[list[Ref]]) -> list[Dispute]:
 def refs_to_rows(doc_id: str, refs: Sequence[Ref], found: Sequence[Dispute]
                  ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """``doc_refs`` rows (trusted references only) and ``conflicts`` rows (entity=doc_ref) for one document."""
-    rows = [{"doc_id": doc_id, "raw": r.raw, "issuer": r.issuer, "year": r.year, "number": r.number,
+    rows: list[dict[str, object]] = [
+            {"doc_id": doc_id, "raw": r.raw, "issuer": r.issuer, "year": r.year, "number": r.number,
              "canonical": r.canonical, "page": r.page, "corrected": r.corrected, "confidence": r.confidence,
              "source": r.source}
             for r in refs if r.trusted]

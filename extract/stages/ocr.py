@@ -172,7 +172,8 @@ def image_regions(pdf_page: pdfium.PdfPage, page: Page) -> list[tuple[float, flo
         left, bottom, right, top = obj.get_bounds()
         x0, x1 = max(0.0, left), min(width, right)
         t, b = max(0.0, height - top), min(height, height - bottom)
-        if x1 - x0 < REGION_MIN_SIDE or b - t < REGION_MIN_SIDE or (x1 - x0) * (b - t) < REGION_MIN_COVER * width * height:
+        small = (x1 - x0) * (b - t) < REGION_MIN_COVER * width * height
+        if x1 - x0 < REGION_MIN_SIDE or b - t < REGION_MIN_SIDE or small:
             continue
         inside = sum(1 for w in page.words if x0 <= w.xc <= x1 and t <= (w.top + w.bottom) / 2 <= b)
         if inside < REGION_MAX_WORDS:
@@ -252,7 +253,8 @@ def _resolve(engine: OcrEngine | Any, options: OcrOptions | None) -> tuple[OcrEn
 
 def check_render_size(pdf_page: pdfium.PdfPage, dpi: int, page_no: int) -> None:
     """Refuse to render a page whose image would pass :data:`MAX_RENDER_SIDE_PX` (a 14 m page at 200 dpi
-    is a 110,000 px square: tens of GB) with a reason that says so."""
+    is a 110,000 px square: tens of GB) with a reason that says so.
+    """
     width, height = pdf_page.get_size()
     side = max(width, height) * dpi / 72
     if side > MAX_RENDER_SIDE_PX:

@@ -88,7 +88,8 @@ def picture_pages(rows: dict[str, list[Row]]) -> list[int]:
 
 def conflict_pages(conflict: Row, rows: dict[str, list[Row]]) -> list[int]:
     """The pages where the variants of a conflict were read: each form copy's first
-    page for a project field, each occurrence's page for a 文号."""
+    page for a project field, each occurrence's page for a 文号.
+    """
     key = str(conflict.get("key") or "")
     if conflict.get("entity") == "project":
         spans = next((str(p.get("pages") or "") for p in rows.get("projects", []) if p.get("project_name") == key), "")

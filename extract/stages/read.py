@@ -317,7 +317,8 @@ def _walk_object(obj, parent, to_view, rulings: list[Ruling], depth: int) -> flo
                    for k in range(pdfium_c.FPDFFormObj_CountObjects(obj)))
     if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
         left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-        pdfium_c.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+        pdfium_c.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
+                                       ctypes.byref(top))
         return max(right.value - left.value, 0) * max(top.value - bottom.value, 0)
     if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
         _path_rulings(obj, parent, to_view, rulings)

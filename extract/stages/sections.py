@@ -25,7 +25,8 @@ _PART = re.compile(r"^(第[一二三四五六七八九十]+部分)\s*(.*)$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[、.．](?!\d))")
 _PAGE_NO = re.compile(r"^[-—–\s]*(第?\s*\d+\s*页?|\d+\s*/\s*\d+|-\s*\d+\s*-)[-—–\s]*$")
 _TOC = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*\d*$")
-_UNIT_LINE = re.compile(r"^(单位名称|预算单位|编制单位|金额单位|单位)[:：]|单位[:：](万元|元)$|^(预算公开表|公开表|附表)\d+$|^注[:：]|^负责人[:：]|填报日期[:：]")
+_UNIT_LINE = re.compile(r"^(单位名称|预算单位|编制单位|金额单位|单位)[:：]|单位[:：](万元|元)$"
+                        r"|^(预算公开表|公开表|附表)\d+$|^注[:：]|^负责人[:：]|填报日期[:：]")
 _MAX_HEADING = 60  # a heading longer than this is a paragraph starting with 一、
 
 
@@ -33,7 +34,7 @@ def furniture(doc: Document) -> set[str]:
     """Lines printed on at least half the pages (running headers, footers)."""
     counts: Counter[str] = Counter()
     for page in doc.pages:
-        seen = {compact(line_text(l)) for l in group_lines(page.words)}
+        seen = {compact(line_text(ln)) for ln in group_lines(page.words)}
         counts.update(seen)
     threshold = max(3, len(doc.pages) // 2)
     return {text for text, n in counts.items() if n >= threshold and text}
@@ -43,7 +44,7 @@ def page_lines(page: Page) -> list[tuple[list[Word], str]]:
     """The page's lines outside grids, with their text."""
     inside = words_in_grids(page)
     free = [w for i, w in enumerate(page.words) if i not in inside]
-    return [(l, normalise_text(line_text(l))) for l in group_lines(free)]
+    return [(ln, normalise_text(line_text(ln))) for ln in group_lines(free)]
 
 
 def extract_sections(doc: Document) -> list[dict[str, Any]]:
@@ -82,7 +83,8 @@ def extract_sections(doc: Document) -> list[dict[str, Any]]:
                            "page_first": page.page_no}
                 paragraphs, from_scan = [], False
                 continue
-            in_glossary = current is not None and "名词解释" in current["heading"] and current["heading"].startswith("第")
+            heading = current["heading"] if current is not None else ""
+            in_glossary = "名词解释" in heading and heading.startswith("第")
             if is_heading(flat, words, right_margin) and not in_glossary:
                 close()
                 current = {"doc_id": doc.doc_id, "part": part, "heading": flat, "text": "",
@@ -125,7 +127,7 @@ def is_heading(flat: str, words: list[Word], right_margin: float) -> bool:
 
 
 def _right_margin(doc: Document) -> float:
-    xs = sorted(l[-1].x1 for p in doc.pages[:40] for l in group_lines(p.words) if len(l) > 3)
+    xs = sorted(ln[-1].x1 for p in doc.pages[:40] for ln in group_lines(p.words) if len(ln) > 3)
     return xs[int(len(xs) * 0.9)] if xs else 520.0
 
 
@@ -136,11 +138,11 @@ def _join(a: str, b: str) -> str:
 
 
 def _left_margin(doc: Document) -> float:
-    xs = Counter(round(l[0].x0) for p in doc.pages[:20] for l in group_lines(p.words) if len(l) > 3)
+    xs = Counter(round(ln[0].x0) for p in doc.pages[:20] for ln in group_lines(p.words) if len(ln) > 3)
     return float(xs.most_common(1)[0][0]) if xs else 72.0
 
 
 def _is_contents_page(page: Page) -> bool:
-    lines = [line_text(l) for l in group_lines(page.words)]
+    lines = [line_text(ln) for ln in group_lines(page.words)]
     toc = sum(1 for t in lines if _TOC.search(t))
     return toc >= 5 or any(compact(t) in ("目录", "目 录") for t in lines[:3]) and toc >= 2
