@@ -90,7 +90,7 @@ def run(inputs: tuple[Path, ...], out_dir: Path, jobs: int, ocr: str, ocr_engine
     except ExtractError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except Exception as exc:
+    except Exception as exc:  # a bug in the batch itself: one line, the traceback with -v
         logging.getLogger(__name__).debug("fatal", exc_info=True)
         click.echo(f"error: {type(exc).__name__}: {exc} (run with -v for the traceback)", err=True)
         sys.exit(ExitCode.FATAL)

@@ -221,7 +221,7 @@ def read_one_page(doc: Document, pdf, i: int, options: Options) -> None:
     except ExtractError as exc:
         doc.add_issue(Issue("read", "page", str(exc), page_no))
         return
-    except Exception as exc:
+    except Exception as exc:  # one bad page must not lose the document
         if options.fail_fast:
             raise
         doc.add_issue(Issue("read", type(exc).__name__, str(exc) or type(exc).__name__, page_no))
@@ -235,7 +235,7 @@ def load_page(pdf, i: int):
     """Page ``i`` of ``pdf``; a page the page tree promises but cannot deliver is a clear error."""
     try:
         return pdf[i]
-    except Exception as exc:
+    except Exception as exc:  # pdfium says only "Failed to load page."
         raise StageError("read", f"the page cannot be loaded ({exc}): the page tree lists {len(pdf)} pages, "
                                  "this one is missing or broken", i + 1) from exc
 
@@ -312,7 +312,7 @@ def run_stage(doc: Document, name: str, stage: DocStage, options: Options) -> No
     t0 = time.perf_counter()
     try:
         stage(doc, options)
-    except Exception as exc:
+    except Exception as exc:  # a stage failure demotes the document, no more
         if options.fail_fast:
             raise
         log.exception("stage %s failed on %s", name, doc.path)

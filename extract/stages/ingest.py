@@ -91,7 +91,7 @@ def _open_repaired(path: Path, first_error: str) -> pdfium.PdfDocument:
         raise InputError("encrypted", "the PDF needs a password to open") from exc
     except InputError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # qpdf raises many kinds; all mean "broken"
         raise InputError("broken", f"unreadable PDF ({first_error}); repair failed: {scrub(str(exc), path)}") from exc
     try:
         doc = pdfium.PdfDocument(buf.getvalue())
