@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -195,40 +196,99 @@ def read_pages(doc: Document, pdf, options: Options) -> None:
 
 
 def read_one_page(doc: Document, pdf, i: int, options: Options) -> None:
-    """Read page ``i`` (0-based) into ``doc.pages``; a failure becomes an issue on that page."""
+    """Read page ``i`` (0-based) into ``doc.pages`` through the page stages, each timed by its name
+    (``read``, ``ocr``, ``regions``, ``grid``); the route taken goes to the ``pages`` table, and a
+    failure becomes an issue on that page."""
     page_no = i + 1
-    t0 = time.perf_counter()
+    clock = StageClock(doc.timings)
+    route = "not read"
     try:
-        pdf_page = load_page(pdf, i)
-        page = read.read_page(pdf_page, page_no)
+        with clock("read"):
+            pdf_page = load_page(pdf, i)
+            page = read.read_page(pdf_page, page_no)
+            route = routing(page, options)
         regions: list = []  # images on a text page read by OCR (a table pasted as a picture)
         if needs_ocr(page, options):
-            page = ocr_page(doc, pdf_page, page, options)
+            with clock("ocr"):
+                page = ocr_page(doc, pdf_page, page, options)
         elif options.ocr != "never" and page.kind == PageKind.TEXT and page.facts.image_cover > 0:
-            regions = ocr_regions(pdf_page, page, options)
+            with clock("regions"):
+                regions = ocr_regions(pdf_page, page, options)
+            if regions:
+                route += f"; {len(regions)} image region(s) OCR'd"
         replaced = make_page_valid(page)
         if replaced:
             doc.add_issue(Issue("read", "invalid_text", f"{replaced} code point(s) that are not valid Unicode "
                                 "text (lone surrogates) replaced by U+FFFD", page_no))
-        page.grids = grid.find_grids(page)
+        with clock("grid"):
+            page.grids = grid.find_grids(page)
         for g in page.grids:
             # budget_tables.method: text or ocr
             g.method = "ocr" if regions and in_regions((g.x0, g.top, g.x1, g.bottom), regions) else page.method
         pdf_page.close()
     except StageError as exc:  # "ocr: page 3: the page is 40000×40000 pt …"
         doc.add_issue(Issue(exc.stage, "page", f"page {page_no}: {exc.message}", page_no))
+        add_page_row(doc, page_no, None, f"{route}; failed: {exc.stage}: {exc.message}")
         return
     except ExtractError as exc:
         doc.add_issue(Issue("read", "page", str(exc), page_no))
+        add_page_row(doc, page_no, None, f"{route}; failed: {exc}")
         return
     except Exception as exc:  # one bad page must not lose the document
         if options.fail_fast:
             raise
         doc.add_issue(Issue("read", type(exc).__name__, str(exc) or type(exc).__name__, page_no))
+        add_page_row(doc, page_no, None, f"{route}; failed: {type(exc).__name__}: {exc}")
         return
-    finally:
-        doc.timings["read"] = doc.timings.get("read", 0.0) + time.perf_counter() - t0
     doc.pages.append(page)
+    add_page_row(doc, page_no, page, route)
+
+
+class StageClock:
+    """Adds the seconds spent in each named page stage to a document's timings."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
+
+
+def routing(page, options: Options) -> str:
+    """Why the page is read the way it is: its text layer, or OCR, and what decided it."""
+    f = page.facts
+    folded = f"; {f.n_radicals} radical code point(s) folded into ideographs" if f.n_radicals else ""
+    if page.kind == PageKind.BLANK:
+        return "blank: no text, images cover {:.0%}".format(f.image_cover)
+    if options.ocr == "always":
+        return "OCR: --ocr always"
+    if page.kind == PageKind.IMAGE:
+        why = f"image only: no text layer, images cover {f.image_cover:.0%}"
+        return why + ("; not OCR'd (--ocr never)" if options.ocr == "never" else "; OCR")
+    if page.kind == PageKind.GARBLED:
+        why = f"garbled text layer: {f.n_bad} of {f.n_chars} glyphs unmapped"
+        return why + ("; not OCR'd (--ocr never)" if options.ocr == "never" else "; OCR")
+    if options.ocr != "never" and needs_ocr(page, options):
+        return "mojibake text layer (rare ideographs, Latin-1 letters); OCR"
+    return "text layer" + folded
+
+
+def add_page_row(doc: Document, page_no: int, page, route: str) -> None:
+    """The ``pages`` row: how the page was read and why (the routing decision, made visible)."""
+    f = page.facts if page is not None else None
+    doc.table_rows("pages").append({
+        "doc_id": doc.doc_id, "page": page_no, "kind": page.kind.value if page is not None else None,
+        "method": page.method if page is not None else None, "route": route,
+        "chars": f.n_chars if f else None, "cjk": f.n_cjk if f else None, "bad_glyphs": f.n_bad if f else None,
+        "radicals": f.n_radicals if f else None, "watermark_glyphs": f.n_watermark if f else None,
+        "image_cover": f.image_cover if f else None, "rotation": f.rotation if f else None,
+        "words": len(page.words) if page is not None else None, "grids": len(page.grids) if page is not None else None,
+    })
 
 
 def load_page(pdf, i: int):
@@ -302,6 +362,7 @@ def extract_document(source: Path, rel_path: str, options: Options = Options(), 
     for page_no, why in options.skip_pages:  # "memory_limit: worker aborted by SIGABRT …"
         category, _, message = why.partition(": ")
         doc.add_issue(Issue("worker", category, f"page {page_no} not read ({category}): {message}", page_no))
+        add_page_row(doc, page_no, None, f"not read: {why}")
     for name, stage in DOC_STAGES:
         run_stage(doc, name, stage, options)
     return doc
@@ -350,6 +411,7 @@ def document_result(doc: Document, t0: float) -> Result:
            "doc_type": doc.doc_type, "status": doc.status.value, "error": doc.error, "duplicate_of": None,
            "n_tables": len(doc.tables), "seconds": seconds}
     rows["documents"] = [row]
+    rows.get("pages", []).sort(key=lambda r: r["page"])
     rows.setdefault("issues", []).extend(
         {"doc_id": doc.doc_id, "stage": i.stage, "category": i.category, "message": i.message, "page": i.page_no}
         for i in doc.issues)

@@ -89,6 +89,19 @@ CONTRACT: dict[str, list[tuple[str, str, str]]] = {
         ("doc_id", "string", ""), ("check", "string", "stable id"), ("status", "string", "pass / fail / skip"),
         ("location", "string", ""), ("expected", "string", ""), ("actual", "string", ""), ("detail", "string", ""),
     ],
+    "pages": [
+        ("doc_id", "string", "extra table: one row per page read (or that failed), how and why"),
+        ("page", "integer", "1-based"), ("kind", "string", "text / image / garbled / blank, from the text layer"),
+        ("method", "string", "text or ocr: where the page's words came from; null when the page failed"),
+        ("route", "string", "why: the routing decision in words (e.g. 'garbled text layer: 812 of 950 glyphs "
+                            "unmapped; OCR'), and the failure if any"),
+        ("chars", "integer", "glyphs in the text layer (watermark excluded)"), ("cjk", "integer", "CJK ideographs"),
+        ("bad_glyphs", "integer", "unmapped, private-use or control glyphs"),
+        ("radicals", "integer", "Kangxi / CJK-supplement radicals folded into ideographs"),
+        ("watermark_glyphs", "integer", "rotated or light glyphs dropped as watermark"),
+        ("image_cover", "number", "share of the page covered by images"), ("rotation", "integer", "/Rotate"),
+        ("words", "integer", "words on the page after reading"), ("grids", "integer", "ruled grids found"),
+    ],
 }
 
 TABLES = list(CONTRACT)
