@@ -103,7 +103,7 @@ def copy_pictures(out_dir: Path, cached: str | None, target: Path) -> set[str]:
         if not picture.is_file():
             continue
         dest = target / picture.name
-        if not (dest.exists() and file_digest(dest) == file_digest(picture)):
+        if not _same(dest, picture):
             _link_or_copy(picture, dest)
         names.add(picture.name)
     for old in target.iterdir():
@@ -119,6 +119,14 @@ def read_boxes(folder: Path) -> dict[str, list[list[float]]]:
     except (OSError, ValueError):
         return {}
     return boxes if isinstance(boxes, dict) else {}
+
+
+def _same(dest: Path, source: Path) -> bool:
+    """``dest`` already holds ``source``: the same file (a hard link, the usual case) or the same bytes."""
+    try:
+        return os.path.samefile(dest, source) or file_digest(dest) == file_digest(source)
+    except OSError:
+        return False
 
 
 def _link_or_copy(source: Path, dest: Path) -> None:
