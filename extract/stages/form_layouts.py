@@ -78,6 +78,10 @@ class FormCopy:
     #: field → page its cell sits on; a field repeating another's cell (one goal
     #: cell spanning both scopes) has no entry, so its text is cited once.
     field_pages: dict[str, int] = field(default_factory=dict)
+    #: field → 元 per printed unit where the cell itself names it (337770.89万元).
+    cell_scales: dict[str, float] = field(default_factory=dict)
+    #: label keys the vocabulary does not know, reported as a check row.
+    unknown_labels: list[str] = field(default_factory=list)
     _confs: list[float] = field(default_factory=list, repr=False)
 
     def add_page(self, page: Page) -> None:
@@ -88,11 +92,11 @@ class FormCopy:
 
     def finish(self, scale: float) -> None:
         """Convert amounts to 元 (the contract's unit) and settle the confidence."""
-        if scale != 1.0:
-            for name in ("funds_total", "funds_annual", *FUND_FIELDS):
-                v = getattr(self, name)
-                if v is not None:
-                    setattr(self, name, round(v * scale, 2))
+        for name in ("funds_total", "funds_annual", *FUND_FIELDS):
+            v = getattr(self, name)
+            factor = self.cell_scales.get(name, scale)
+            if v is not None and factor != 1.0:
+                setattr(self, name, round(v * factor, 2))
         self.confidence = round(sum(self._confs) / len(self._confs), 4) if self._confs else 1.0
 
 
@@ -153,36 +157,46 @@ def _values_as_value(block: dict[str, tuple[float, float]], key: str) -> dict[st
     return out
 
 
+def _match(key: str, how: str, label: str) -> bool:
+    if how == "exact":
+        return key == label
+    if how == "prefix":
+        return key.startswith(label)
+    return key.endswith(label)  # suffix: 年度(/项目)指标值
+
+
+#: (role, how, label) of indicator column headers, from the vocabulary file.
+INDICATOR_ROLES: tuple[tuple[str, str, str], ...] = tuple(tuple(r) for r in fv.VOCAB["indicator_roles"])
+#: (role, how, label) of a list form's other columns (amount, goal, code …).
+LIST_ROLES: tuple[tuple[str, str, str], ...] = tuple(tuple(r) for r in fv.VOCAB["list_roles"])
+#: Roles read into an indicator; score and note columns are known but not data.
+_DATA_ROLES = ("level1", "level2", "level3", "levels", "op", "unit", "value", "value_period", "value_annual")
+
+
+def role_of(key: str) -> str | None:
+    """Role of an indicator header cell by the vocabulary (score and note included)."""
+    if not key or len(key) > 20:
+        return None
+    return next((role for role, how, label in INDICATOR_ROLES if _match(key, how, label)), None)
+
+
 def _role(key: str) -> str | None:
-    """Role of an indicator header cell (17's broken 一级指/二标 headers included)."""
-    if key.startswith("一级指"):
-        return "level1"
-    if key.startswith(("二级指", "二标")):
-        return "level2"
-    if key.startswith("三级指") or key == "指标名称":  # 重庆: 指标名称 with no 一级/二级 columns
-        return "level3"
-    if key == "绩效指标":
-        return "levels"  # 一级+二级+三级 in one cell (北京 部门整体支出绩效目标表)
-    if key in ("指标值类型", "绩效指标性质", "绩效标性质", "指标性质"):
-        return "op"
-    if key in ("度量单位", "计量单位", "绩效度量单位", "单位"):
-        return "unit"
-    if key.startswith(("实施周期指标值", "实施期指标值")):
-        return "value_period"
-    if key.startswith(("年度指标值", "本年绩效指标值", "本年指标值")):
-        return "value_annual" if key.startswith("年度") else "value"
-    if key in ("指标值", "绩效指标值", "目标值"):
-        return "value"
-    return None
+    """Role of an indicator header cell that carries data (17's broken 一级指/二标 headers included)."""
+    role = role_of(key)
+    return role if role in _DATA_ROLES else None
 
 
-def _levels_header(keys: list[str]) -> bool:
-    """活动 | 绩效指标 | 指标性质 | 指标值 | 度量单位: the packed-levels indicator header.
+def is_indicator_header(keys: list[str]) -> bool:
+    """A row naming indicator columns, whatever their order and printed names.
 
-    Also 指标名称 | 指标性质 | 指标值 | 计量单位 (重庆 重点专项资金绩效目标表): the
-    indicator's name alone, no 一级/二级 columns.
+    一级指标 | 二级指标 | 三级指标 | 指标值, 指标名称 | 指标性质 | 指标值 | 计量单位,
+    一级指标 | 二级指标 | 指标内容 | 指标值 (西安), … | 年度(/项目)指标值 (上海): the
+    indicator's name (or the packed 绩效指标 column) and one more data role.
     """
-    return ("绩效指标" in keys or "指标名称" in keys) and any(k in ("指标值", "指标性质", "度量单位") for k in keys)
+    roles = {_role(k) for k in keys} - {None}
+    named = "level3" in roles or "levels" in roles
+    others = roles - {"level3", "levels"}
+    return named and bool(others) and (roles & {"value", "value_period", "value_annual", "op", "unit", "level2"}) != set()
 
 
 def text_at(grid: Grid, row: int, span: tuple[float, float]) -> Cell | None:
@@ -246,16 +260,21 @@ def name_header(cell: Cell) -> bool:
 
 def is_name_key(key: str) -> bool:
     """The label key of a column or cell naming the project (or unit, department)."""
-    return key in ("项目名称", "单位名称", "部门名称", "单位项目名称") or key.startswith("项目名称资金")
+    heads = fv.VOCAB["name_headers"]
+    return key in heads["exact"] or key.startswith(tuple(heads["prefix"]))
 
 
 def scale_of(text: str) -> float:
-    """Amount unit of a form: 万元 → 10000 (the contract wants 元)."""
+    """Amount unit of a form from its title lines: 万元 → 10000 (the contract wants 元)."""
     return 10000.0 if "万元" in fv.norm(text) else 1.0
 
 
 def kind_of(title: str) -> str:
-    return "department" if "部门整体" in fv.norm(title) else "project"
+    """project, department (部门（单位）整体…) or self_evaluation (绩效自评表, 绩效评价表), by the title."""
+    t = fv.label_key(title)
+    if re.search(r"绩效(自评|评价)", t):
+        return "self_evaluation"
+    return "department" if re.search(r"(部门|单位)+整体", t) else "project"
 
 
 def cell_text(cell: Cell, page: Page) -> str:
@@ -314,7 +333,7 @@ class CardState:
             if self.goal_pending and not any(fv.label_field(c.text) for c in cells):
                 self.goal_pending = False
                 self._set_goals(cells, "")
-            elif any(k.startswith("三级指") for k in keys) or _levels_header(keys):
+            elif is_indicator_header(keys):
                 self.specs = header_columns(cells, SCOPE_ANNUAL)
                 self.in_block, self.carry = True, {}
             elif self.in_block and not any(k.startswith(fv.END_LABELS) for k in keys):
@@ -341,14 +360,20 @@ class CardState:
     def _read_labels(self, cells: list[Cell]) -> None:
         for i, c in enumerate(cells):
             key = fv.label_key(c.text)
-            if key in ("实施期目标", "实施周期目标") or key == "年度目标":
-                self.goal_x[SCOPE_ANNUAL if key == "年度目标" else SCOPE_PERIOD] = (c.x0, c.x1)
+            if key in fv.GOAL_HEADERS:
+                if i == 0 and len(cells) > 1 and not fv.label_field(cells[1].text) \
+                        and fv.label_key(cells[1].text) not in fv.GOAL_HEADERS:
+                    self._set(fv.VOCAB["goal_headers"][key], None, c, cells[1:2], "")  # 年度目标 | text (福州, 西安)
+                else:
+                    self.goal_x[SCOPE_ANNUAL if fv.VOCAB["goal_headers"][key] == "goal_annual" else SCOPE_PERIOD] = (c.x0, c.x1)
                 continue
-            if key.startswith("项目资金") and "万元" in key:
-                self.scale = 10000.0
+            if (unit := fv.label_unit(c.text)) is not None:
+                self.scale = unit  # 项目资金（万元）, 资金金额(万元), 专项资金情况（万元）, 项目资金（元）
             name = fv.label_field(c.text)
             src = None if name else fv.source_field(c.text)
             if name is None and src is None:
+                if i == 0 and fv.unknown_label(c.text):
+                    self.form.unknown_labels.append(key)
                 continue
             rest = [x for x in cells[i + 1:]]
             stop = next((j for j, x in enumerate(rest) if fv.label_field(x.text) or fv.source_field(x.text)), len(rest))
@@ -368,7 +393,10 @@ class CardState:
             if getattr(form, target) is None:
                 if values and values[0].conf < 1.0:
                     text = fv.ocr_thousands(text)
-                setattr(form, target, fv.parse_amount(text))
+                amount, factor = fv.parse_amount_unit(text)
+                setattr(form, target, amount)
+                if factor is not None:
+                    form.cell_scales[target] = factor
                 form.raw[target] = text
                 form.field_pages[target] = self.page.page_no
             return
@@ -377,6 +405,11 @@ class CardState:
                 self._set_goals(values, inline)
             else:
                 self.goal_pending = True  # 实施期目标 / 年度目标 header first, goals on the next row
+            return
+        if name in ("goal_period", "goal_annual") and not (values or inline):
+            # 项目总目标 | 年度总体目标 headers, the goals on the next row (上海)
+            self.goal_x[SCOPE_PERIOD if name == "goal_period" else SCOPE_ANNUAL] = (label.x0, label.x1)
+            self.goal_pending = True
             return
         if name is None or (getattr(form, name, None) not in (None, "") and name == "project_name"):
             return
@@ -424,8 +457,9 @@ class CardState:
     def finish(self) -> list[FormCopy]:
         self.form.finish(self.scale)
         f = self.form
+        f.project_name = fv.clean_name(f.project_name)
         substance = f.indicators or f.goal_period or f.goal_annual or f.overview or f.funds_total or f.funds_annual
-        return [f] if f.project_name and substance else []  # 项目名称 heads budget tables too
+        return [f] if fv.is_real_name(f.project_name) and substance else []  # 项目名称 heads budget tables too
 
 
 class ListState:
@@ -497,7 +531,8 @@ class ListState:
     def finish(self) -> list[FormCopy]:
         out = []
         for form in self.blocks:
-            if form.indicators or form.goal_annual:
+            form.project_name = fv.clean_name(form.project_name)
+            if (form.indicators or form.goal_annual) and fv.is_real_name(form.project_name):
                 form.finish(self.scale)
                 out.append(form)
         return out
@@ -520,18 +555,7 @@ def _header_zone(grid: Grid) -> tuple[int, list[Cell]]:
 
 
 def _list_role(key: str) -> str | None:
-    """Non-indicator columns of a list form header."""
+    """Non-indicator columns of a list form header (name, code, amount, goal, packed)."""
     if is_name_key(key):
         return "name"
-    if key in ("单位编码", "单位代码", "部门编码"):
-        return "code"
-    if key in ("项目总额", "资金总额", "总计", "项目资金", "金额", "预算金额") \
-            or re.fullmatch(r"当年(财政拨款)?预算(金额)?", key):  # 重庆: 当年财政拨款预算金额
-        return "amount"
-    if key == "其他资金":
-        return "other"
-    if key in ("绩效目标", "整体绩效目标", "年度绩效目标", "总体绩效目标", "当年绩效目标"):
-        return "goal"
-    if key == "绩效指标":
-        return "packed"
-    return None
+    return next((role for role, how, label in LIST_ROLES if _match(key, how, label)), None)
