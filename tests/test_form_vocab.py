@@ -103,3 +103,11 @@ def test_project_name_from_title():
     assert name("车驾管所及办案经费项目绩效目标表") == "车驾管所及办案经费"
     assert name("预算14表医药卫生体制改革专项转移支付绩效目标表(2026年度)") == "医药卫生体制改革专项转移支付"
     assert _TABLE_MARK.search(name("主要用于完成各预算表12项目支出绩效目标表"))  # 北京: overflow, not a name
+
+
+def test_packed_indicators_with_semicolons():
+    text = ("1、1-产出指标；11-数量指标；办理案件数量；实施周期指标值:≥100件；年度指标值:≥100件。"
+            "2、2-效益指标；21-社会效益指标；群众满意度；实施周期指标值:≥95%；年度指标值:≥95%。")
+    assert fv.parse_packed_indicators(text) == [
+        ("产出指标", "数量指标", "办理案件数量", "≥100件", "≥100件"),
+        ("效益指标", "社会效益指标", "群众满意度", "≥95%", "≥95%")]

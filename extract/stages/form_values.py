@@ -225,9 +225,9 @@ def split_levels(text: str) -> tuple[str, str, str, str]:
 
 
 _PACKED = re.compile(
-    r"(?:\d+\s*[.、])?\s*\d*\s*-\s*(?P<l1>[^,;:\d]{1,8}指标)\s*,\s*\d*\s*-\s*(?P<l2>[^,;:]{1,14}?)\s*,"
+    r"(?:\d+\s*[.、])?\s*\d*\s*-\s*(?P<l1>[^,;:\d]{1,8}指标)\s*[,;]\s*\d*\s*-\s*(?P<l2>[^,;:]{1,14}?)\s*[,;]"
     r"\s*(?P<l3>[^;]*?)\s*;\s*实施周期指标值\s*:\s*(?P<vp>.*?)\s*[,;。]?\s*年度指标值\s*:\s*(?P<va>.*?)\s*[;。]?\s*"
-    r"(?=(?:\d+\s*[.、])?\s*\d*\s*-\s*[^,;:\d]{1,8}指标\s*,|$)")
+    r"(?=(?:\d+\s*[.、])?\s*\d*\s*-\s*[^,;:\d]{1,8}指标\s*[,;]|$)")
 
 
 def parse_packed_indicators(text: str) -> list[tuple[str, str, str, str, str]]:
@@ -235,7 +235,8 @@ def parse_packed_indicators(text: str) -> list[tuple[str, str, str, str, str]]:
 
     The cell reads "1.1－产出指标，11－数量指标，项目专职环保员数量；实施周期指标值：
     ≦核定人数，年度指标值：≦核定人数；2、1－产出指标，…": item number, level codes
-    joined to names by a dash, then the two values.
+    joined to names by a dash, then the two values. Levels may be parted by ；
+    as well ("1、1-产出指标；11-数量指标；…；年度指标值:100%。2、…").
     """
     t = norm(text).replace(" ", "")
     return [(m["l1"], m["l2"], m["l3"], m["vp"], m["va"]) for m in _PACKED.finditer(t)]
