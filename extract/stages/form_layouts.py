@@ -478,6 +478,10 @@ class ListState:
         self.page_no = page.page_no
         end, header = _header_zone(grid)
         cols = {role: (c.x0, c.x1) for c in header if (role := _list_role(fv.label_key(c.text)))}
+        unit = [c for c in header if fv.label_key(c.text) in ("单位名称", "部门名称")]
+        names = [c for c in header if _list_role(fv.label_key(c.text)) == "name" and c not in unit]
+        if unit and names:  # 杭州: 单位名称 | 项目名称 | 金额 | 绩效目标 — the unit column is the implementing unit
+            cols["name"], cols["unit"] = (names[0].x0, names[0].x1), (unit[0].x0, unit[0].x1)
         specs = header_columns(header, SCOPE_ANNUAL)
         packed = cols.get("packed") if not specs else None
         for r in range(end, grid.n_rows):
@@ -504,7 +508,7 @@ class ListState:
         form = FormCopy(project_name=name, project_code=code, kind=self.kind, layout="list")
         form.dept_name = self.dept_name
         form._confs.append(name_cell.conf)
-        for role, target in (("code", "dept_code"), ("amount", "funds_annual"),
+        for role, target in (("code", "dept_code"), ("unit", "implementing_unit"), ("amount", "funds_annual"),
                              ("other", "funds_annual_other"), ("goal", "goal_annual")):
             cell = text_at(grid, r, cols[role]) if role in cols else None
             text = fv.norm(cell.text) if cell else ""
