@@ -473,17 +473,52 @@ class ListState:
         self.current: FormCopy | None = None
         self.last_page = 0
         self.page_no = 0
+        self.cols: dict[str, tuple[float, float]] = {}
+        self.specs: list[ScopeColumns] = []
+        self.packed: tuple[float, float] | None = None
 
     def read(self, grid: Grid, page: Page) -> None:
-        self.page_no = page.page_no
+        """Read a grid that opens with the list's header (the columns are learnt here)."""
         end, header = _header_zone(grid)
         cols = {role: (c.x0, c.x1) for c in header if (role := _list_role(fv.label_key(c.text)))}
         unit = [c for c in header if fv.label_key(c.text) in ("单位名称", "部门名称")]
         names = [c for c in header if _list_role(fv.label_key(c.text)) == "name" and c not in unit]
         if unit and names:  # 杭州: 单位名称 | 项目名称 | 金额 | 绩效目标 — the unit column is the implementing unit
             cols["name"], cols["unit"] = (names[0].x0, names[0].x1), (unit[0].x0, unit[0].x1)
-        specs = header_columns(header, SCOPE_ANNUAL)
-        packed = cols.get("packed") if not specs else None
+        self.cols = cols
+        self.specs = header_columns(header, SCOPE_ANNUAL)
+        self.packed = cols.get("packed") if not self.specs else None
+        self._read_rows(grid, page, end)
+
+    def continues(self, grid: Grid, page: Page) -> bool:
+        """A header-less grid on the next page whose columns line up with the list's header.
+
+        北京 prints the 项目支出绩效目标表 header once (预算12表, p.39) and runs the
+        list over dozens of pages: a page whose cells start and end where the
+        header's name and indicator columns did is the same list.
+        """
+        if not self.cols or page.page_no not in (self.last_page, self.last_page + 1):
+            return False
+        spans = [self.cols["name"]] if "name" in self.cols else []
+        spans += [span for spec in self.specs for span in spec.cols.values()]
+        spans = list(dict.fromkeys(spans))
+        if len(spans) < 3:
+            return False
+        edges = [(c.x0, c.x1) for c in grid.cells]
+        aligned = sum(any(abs(x0 - a) < 4 and abs(x1 - b) < 4 for a, b in edges) for x0, x1 in spans)
+        return aligned >= 0.8 * len(spans)
+
+    def read_continuation(self, grid: Grid, page: Page) -> None:
+        """Read a grid of the list with the columns of its header page.
+
+        The grid may repeat the header with overflowing text of the page before
+        mixed into its cells (北京 17: "服务项目名称"); those rows are skipped.
+        """
+        self._read_rows(grid, page, _repeated_header_end(grid))
+
+    def _read_rows(self, grid: Grid, page: Page, end: int) -> None:
+        self.page_no = page.page_no
+        cols, specs, packed = self.cols, self.specs, self.packed
         for r in range(end, grid.n_rows):
             name_cell = text_at(grid, r, cols["name"]) if "name" in cols else None
             if name_cell is not None and name_cell.row == r:
@@ -499,28 +534,45 @@ class ListState:
     def _start(self, grid: Grid, r: int, name_cell: Cell, cols: dict[str, tuple[float, float]], first: bool) -> None:
         code, name = fv.split_project_code(name_cell.text)
         if not name:
-            return  # an empty name cell continues the block of the previous page
+            if first or self.current is None or self._name_span <= 1:
+                return  # an empty name cell continues the block of the previous page
+            name = ""  # a new merged name cell, its text printed on the next page (北京 17 p.19)
+        elif first and self.current is not None and not self.current.project_name:
+            self.current.project_code, self.current.project_name = code, name
+            self._row_fields(self.current, grid, r, cols)  # its amounts are printed here too
+            return
         if name.startswith(("合计", "总计")):
             self.current = None
             return
         if first and self.current is not None and self.current.project_name == name:
             return
+        if first and self.current is not None and self.current.project_code and not code:
+            if not self.current.project_name.endswith(name):  # 北京 045; 17's text layer has it already
+                self.current.project_name += name  # the name's tail, carried over the page break
+            return
         form = FormCopy(project_name=name, project_code=code, kind=self.kind, layout="list")
         form.dept_name = self.dept_name
         form._confs.append(name_cell.conf)
+        self._row_fields(form, grid, r, cols)
+        self.blocks.append(form)
+        self.current, self._carry, self._name_span = form, {}, name_cell.row_span
+
+    def _row_fields(self, form: FormCopy, grid: Grid, r: int, cols: dict[str, tuple[float, float]]) -> None:
+        """Code, unit, amount, other funds and goal of a project's row, where not read yet."""
         for role, target in (("code", "dept_code"), ("unit", "implementing_unit"), ("amount", "funds_annual"),
                              ("other", "funds_annual_other"), ("goal", "goal_annual")):
             cell = text_at(grid, r, cols[role]) if role in cols else None
             text = fv.norm(cell.text) if cell else ""
-            if not text:
+            if not text or getattr(form, target) is not None:
                 continue
             form.raw[target] = text
             form.field_pages[target] = self.page_no
             setattr(form, target, fv.parse_amount(text) if target.startswith("funds") else text)
-        self.blocks.append(form)
-        self.current, self._carry = form, {}
 
     _carry: dict[str, dict[str, str]] = {}
+    #: rows the current project's name cell spans: merged name cells mean a new
+    #: (even empty) name cell is a new project.
+    _name_span: int = 1
 
     def _read_packed(self, grid: Grid, r: int, span: tuple[float, float]) -> None:
         cell = text_at(grid, r, span)
@@ -540,6 +592,22 @@ class ListState:
                 form.finish(self.scale)
                 out.append(form)
         return out
+
+
+def _repeated_header_end(grid: Grid) -> int:
+    """First body row of a continuation grid: after a repeated indicator header, else 0."""
+    for r in range(min(3, grid.n_rows)):
+        cells = row_cells(grid, r)
+        if any(role_of(fv.label_key(c.text)) in ("level1", "level2", "level3") for c in cells):
+            end = r + max(c.row_span for c in cells)
+            changed = True
+            while changed:
+                changed = False
+                for c in grid.cells:
+                    if c.row < end < c.row + c.row_span and c.row_span < grid.n_rows // 2:
+                        end, changed = c.row + c.row_span, True
+            return end
+    return 0
 
 
 def _header_zone(grid: Grid) -> tuple[int, list[Cell]]:

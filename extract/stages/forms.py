@@ -166,6 +166,8 @@ class _Reader:
                 self._close()
                 self.list_state = ListState(title)
             self.list_state.read(grid, page)
+        elif self.list_state and first_on_page and self.list_state.continues(grid, page):
+            self.list_state.read_continuation(grid, page)  # the header printed once, on the first page
         elif first_on_page and (name := _titled_project(grid, title)):
             if self.card and self.card.form.project_name == name and page.page_no == self.card.last_page + 1:
                 self.card.read(grid, page)  # the title repeated over the form's next page
