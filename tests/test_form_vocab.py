@@ -111,3 +111,8 @@ def test_packed_indicators_with_semicolons():
     assert fv.parse_packed_indicators(text) == [
         ("产出指标", "数量指标", "办理案件数量", "≥100件", "≥100件"),
         ("效益指标", "社会效益指标", "群众满意度", "≥95%", "≥95%")]
+
+
+def test_unit_after_colon_is_no_value():
+    assert fv.is_unit_note("（万元）") and fv.is_unit_note("(元)")
+    assert not fv.is_unit_note("260") and not fv.is_unit_note("20250110094534")

@@ -379,7 +379,7 @@ class CardState:
             stop = next((j for j, x in enumerate(rest) if fv.label_field(x.text) or fv.source_field(x.text)), len(rest))
             values = [v for v in rest[:stop] if fv.label_key(v.text) not in fv.GOAL_HEADERS]
             head, inline = fv.split_label_value(c.text)
-            inline = inline if fv.label_field(head) else ""
+            inline = inline if fv.label_field(head) and not fv.is_unit_note(inline) else ""
             self._set(name, src, c, values, inline)
 
     def _set(self, name: str | None, src: str | None, label: Cell, values: list[Cell], inline: str) -> None:

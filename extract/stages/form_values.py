@@ -274,6 +274,11 @@ def label_unit(text: str) -> float | None:
     return None
 
 
+def is_unit_note(text: str) -> bool:
+    """"（万元）" after a label's colon (西安: 年度资金总额：（万元）) is the unit, not the value."""
+    return bool(re.fullmatch(r"[(（]?\s*(万元|元)\s*[)）]?", norm(text)))
+
+
 def unknown_label(text: str) -> bool:
     """A short label-like cell the vocabulary does not know (reported, never silently dropped).
 
