@@ -67,7 +67,7 @@ def test_names_are_real_and_without_glyph_spacing():
 
 
 def test_unknown_labels_are_reported_not_values():
-    assert fv.unknown_label("预算整体情况")
+    assert fv.unknown_label("计划开工日期")
     assert not fv.unknown_label("产出指标") and not fv.unknown_label("9.00") and not fv.unknown_label("项目资金（万元）")
     assert not fv.unknown_label("为我市交通战备日常工作提供支持，保障我市交通战备工作顺利开展")
 
@@ -116,3 +116,9 @@ def test_packed_indicators_with_semicolons():
 def test_unit_after_colon_is_no_value():
     assert fv.is_unit_note("（万元）") and fv.is_unit_note("(元)")
     assert not fv.is_unit_note("260") and not fv.is_unit_note("20250110094534")
+
+
+def test_a_name_opening_with_a_source_word_is_no_source():
+    assert fv.source_field("其他履职专项业务经费") is None  # 西安 019's project name
+    assert fv.source_field("其他") == "other" and fv.source_field("其他资金：") == "other"
+    assert fv.label_field("部门（单位）名称") == "project_name"

@@ -99,7 +99,8 @@ def source_field(text: str) -> str | None:
         return None
     for word, name in SOURCE_KEYS:
         # the source word opens the label (单位自筹 allowed): 北京市水务改革发展资金 is a name, not 市级资金
-        if 0 <= key.find(word) <= 2 and ("资" in key or "拨" in key or "自筹" in key or name == "other"):
+        # 其他 alone (or 其他来源) is a source; 其他履职专项业务经费 is a project name (西安 019)
+        if 0 <= key.find(word) <= 2 and ("资" in key or "拨" in key or "自筹" in key or (name == "other" and len(key) <= 4)):
             return name
     return None
 
