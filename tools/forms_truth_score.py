@@ -37,6 +37,11 @@ def _same(got: str | None, want: object) -> bool:
     return got == want
 
 
+def _key(i: dict) -> tuple[str, ...]:
+    """(level1, level2, level3, value_raw), a missing level as ""."""
+    return tuple((i.get(k) or "") for k in ("level1", "level2", "level3", "value_raw"))
+
+
 def score(outs: list[Path], truth: list[dict]) -> dict[str, int]:
     docs, projects, indicators = {}, [], []
     for out in outs:
@@ -56,8 +61,8 @@ def score(outs: list[Path], truth: list[dict]) -> dict[str, int]:
         p = hits[0]
         for f in FIELDS:
             s[f] += _same(p.get(f), t.get(f))
-        want = Counter((i["level1"], i["level2"], i["level3"], i["value_raw"]) for i in t["indicators"])
-        have = Counter((i["level1"], i["level2"], i["level3"], i["value_raw"]) for i in indicators
+        want = Counter(_key(i) for i in t["indicators"])
+        have = Counter(_key(i) for i in indicators
                        if i["doc_id"] == doc and i["project_name"] == t["project_name"])
         s["indicators_right"] += sum((want & have).values())
         s["indicators_extra"] += sum((have - want).values())

@@ -65,7 +65,8 @@ def read_forms(pages: list[Page]) -> list[FormCopy]:
 def page_title(page: Page) -> str:
     """Text above the first grid (title, 部门名称, 单位：万元), for routing and units."""
     limit = page.grids[0].top if page.grids else page.height * 0.2
-    return words_text([w for w in page.words if w.bottom <= limit + 1])
+    # 重庆's 单位:万元 sits on the grid's top rule: its box reaches below it, its middle does not
+    return words_text([w for w in page.words if w.bottom <= limit + 1 or w.yc < limit - 2])
 
 
 def is_form_page(page: Page) -> bool:
