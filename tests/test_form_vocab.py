@@ -122,3 +122,11 @@ def test_a_name_opening_with_a_source_word_is_no_source():
     assert fv.source_field("其他履职专项业务经费") is None  # 西安 019's project name
     assert fv.source_field("其他") == "other" and fv.source_field("其他资金：") == "other"
     assert fv.label_field("部门（单位）名称") == "project_name"
+
+
+def test_header_labels_run_together_in_one_cell():
+    from extract.stages.form_layouts import merged_header_roles
+
+    assert merged_header_roles("一级指标二级指标指标内容指标值") == ["level1", "level2", "level3", "value"]  # 西安 37 p.34
+    assert merged_header_roles("一级指标") is None and merged_header_roles("项目名称") is None
+    assert merged_header_roles("一级指标二级指标备注") is None  # no indicator name, no value

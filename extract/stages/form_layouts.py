@@ -199,6 +199,28 @@ def is_indicator_header(keys: list[str]) -> bool:
     return named and bool(others) and (roles & {"value", "value_period", "value_annual", "op", "unit", "level2"}) != set()
 
 
+def merged_header_roles(key: str) -> list[str] | None:
+    """Roles of a header whose labels run together in one cell ("一级指标二级指标指标内容指标值").
+
+    The key is split into whole indicator labels of the vocabulary, longest
+    first; it is a header when nothing is left over and it names the indicator
+    and its value.
+    """
+    words = {label for _, how, label in INDICATOR_ROLES if how in ("exact", "prefix") and len(label) >= 3}
+    words |= {w + "标" for w in words if w.endswith("指")}  # the prefix 一级指 stands for 一级指标
+    labels = sorted(words, key=len, reverse=True)
+    roles, i = [], 0
+    while i < len(key):
+        label = next((lb for lb in labels if key.startswith(lb, i)), None)
+        if label is None:
+            return None
+        roles.append(_role(label))
+        i += len(label)
+    if len(roles) < 3 or None in roles or "level3" not in roles or "value" not in roles:
+        return None
+    return roles
+
+
 def text_at(grid: Grid, row: int, span: tuple[float, float]) -> Cell | None:
     """The cell of ``row`` under a header x range; None when it began in an earlier column.
 
@@ -319,6 +341,8 @@ class CardState:
         self.goal_pending = False
         self.last_page = page.page_no
         self.page = page
+        #: a header printed in one cell (its cell, its roles in order), columns still to learn
+        self.merged: tuple[Cell, list[str]] | None = None
 
     def read(self, grid: Grid, page: Page) -> None:
         """Read one grid of the form: label rows, then the indicator block."""
@@ -335,7 +359,11 @@ class CardState:
                 self._set_goals(cells, "")
             elif is_indicator_header(keys):
                 self.specs = header_columns(cells, SCOPE_ANNUAL)
-                self.in_block, self.carry = True, {}
+                self.in_block, self.carry, self.merged = True, {}, None
+            elif merged := next(((c, roles) for c in cells if (roles := merged_header_roles(fv.label_key(c.text)))), None):
+                self.specs, self.in_block, self.carry, self.merged = [], True, {}, merged
+            elif self.merged and not self.specs:
+                self._lattice_from_row(grid, r, cells)
             elif self.in_block and not any(k.startswith(fv.END_LABELS) for k in keys):
                 read_indicator_row(grid, r, self.specs, self.carry, self.form)
             else:
@@ -343,6 +371,19 @@ class CardState:
                 self._read_labels(cells)
         if self.form.filled_at is None:
             self._read_signature(page)
+
+    def _lattice_from_row(self, grid: Grid, r: int, cells: list[Cell]) -> None:
+        """Columns of a header printed as one merged cell, from the first row that has them all.
+
+        西安 37 p.34 prints 一级指标二级指标指标内容指标值 in one cell over a
+        four-column body: the body's first full row gives each role its x range.
+        """
+        head, roles = self.merged
+        body = [c for c in cells if c.x0 >= head.x0 - 3]
+        if len(body) != len(roles):
+            return
+        self.specs = [ScopeColumns(SCOPE_ANNUAL, {role: (c.x0, c.x1) for role, c in zip(roles, body)})]
+        read_indicator_row(grid, r, self.specs, self.carry, self.form)
 
     def _read_signature(self, page: Page) -> None:
         """填报日期 printed on the signature line under the grid, not in a cell."""
