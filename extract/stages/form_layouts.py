@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from extract.model import Cell, Grid, Page
 from extract.stages import form_values as fv
@@ -199,6 +200,14 @@ def is_indicator_header(keys: list[str]) -> bool:
     return named and bool(others) and (roles & {"value", "value_period", "value_annual", "op", "unit", "level2"}) != set()
 
 
+@cache
+def _header_words() -> list[str]:
+    """Whole indicator header labels, longest first (the prefix 一级指 stands for 一级指标)."""
+    words = {label for _, how, label in INDICATOR_ROLES if how in ("exact", "prefix") and len(label) >= 3}
+    words |= {w + "标" for w in words if w.endswith("指")}
+    return sorted(words, key=len, reverse=True)
+
+
 def merged_header_roles(key: str) -> list[str] | None:
     """Roles of a header whose labels run together in one cell ("一级指标二级指标指标内容指标值").
 
@@ -206,9 +215,9 @@ def merged_header_roles(key: str) -> list[str] | None:
     first; it is a header when nothing is left over and it names the indicator
     and its value.
     """
-    words = {label for _, how, label in INDICATOR_ROLES if how in ("exact", "prefix") and len(label) >= 3}
-    words |= {w + "标" for w in words if w.endswith("指")}  # the prefix 一级指 stands for 一级指标
-    labels = sorted(words, key=len, reverse=True)
+    if len(key) < 8 or key.count("指") < 2:
+        return None
+    labels = _header_words()
     roles, i = [], 0
     while i < len(key):
         label = next((lb for lb in labels if key.startswith(lb, i)), None)
