@@ -11,6 +11,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 #: The label vocabulary (extract/vocab/form_labels.json): printed label → field.
@@ -54,13 +55,15 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip()
 
 
+@lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     """A label with spaces and punctuation removed, for meaning-based matching.
 
     A key one character away from exactly one label of :data:`LABEL_FIELDS`
     or :data:`GOAL_HEADERS` (same length) is that label: OCR reads 项自名称 for 项目名称, and a form
     whose 项目名称 is lost is a form lost. Labels are a closed list, so nothing
-    outside it is forced onto it.
+    outside it is forced onto it. Cached: it runs on every cell of every form
+    grid, and the snap compares the key with the whole vocabulary.
     """
     key = _PUNCT.sub("", norm(text)).replace("其中", "")
     if 4 <= len(key) <= 8 and not any(key.startswith(label) for label in _SNAP_LABELS):
