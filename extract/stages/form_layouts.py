@@ -583,12 +583,18 @@ class ListState:
 
     def _start(self, grid: Grid, r: int, name_cell: Cell, cols: dict[str, tuple[float, float]], first: bool) -> None:
         code, name = fv.split_project_code(name_cell.text)
+        if not re.search(r"[\u4e00-\u9fff]", name):
+            name = ""  # only the code's first glyphs at a page's foot (北京 045 p.44: 11000022T00)
         if not name:
             if first or self.current is None or self._name_span <= 1:
                 return  # an empty name cell continues the block of the previous page
             name = ""  # a new merged name cell, its text printed on the next page (北京 17 p.19)
         elif first and self.current is not None and not self.current.project_name:
             self.current.project_code, self.current.project_name = code, name
+            goal = text_at(grid, r, cols["goal"]) if "goal" in cols else None
+            if goal is not None and goal.text and self.current.goal_annual:
+                self.current.goal_annual += fv.norm(goal.text)  # the goal's second half
+                self.current.raw["goal_annual"] = self.current.goal_annual
             self._row_fields(self.current, grid, r, cols)  # its amounts are printed here too
             return
         if name.startswith(("合计", "总计")):
