@@ -549,7 +549,9 @@ class ListState:
         """
         if not self.cols or page.page_no not in (self.last_page, self.last_page + 1):
             return False
-        spans = [self.cols["name"]] if "name" in self.cols else []
+        if "name" not in self.cols:
+            return False
+        spans = list(self.cols.values())  # 杭州: 单位名称 | 项目名称 | 金额 | 绩效目标, no indicator columns
         spans += [span for spec in self.specs for span in spec.cols.values()]
         spans = list(dict.fromkeys(spans))
         if len(spans) < 3:
