@@ -4,7 +4,7 @@ Each entry was read from the page picture (pdftoppm) of the file's ``page``,
 never from the product's output: project name, kind, funds in 元 (the printed
 万元 × 10000), department, and every indicator's three levels and value_raw
 (NFKC-normalised, op + value + unit as printed, spaces dropped; a 定性 row's
-value alone). 72 projects, 453 indicators, 21 documents of 11 cities (烟台,
+value alone). 83 projects, 453 indicators, 21 documents of 11 cities (烟台,
 福州, 泉州, 上海, 西安, 北京, 杭州, 广州, 重庆, 长沙, 国家信访局); 烟台 087 was kept
 aside while the 烟台 rules were written and checked after. Each entry's
 ``note`` says what the page prints.
