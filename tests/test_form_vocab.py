@@ -11,7 +11,7 @@ from importlib import resources
 import pytest
 
 from extract.stages import form_values as fv
-from extract.stages.form_layouts import _list_role, is_indicator_header, kind_of, role_of
+from extract.stages.form_layouts import is_indicator_header, kind_of, list_role, role_of
 from extract.stages.forms import _TABLE_MARK, _TABLE_MARK_LEAD, _TITLE_TAIL
 
 
@@ -86,7 +86,7 @@ def test_indicator_header_by_roles(keys, header):
 def test_roles_known_but_not_data():
     assert role_of("评扣分标准") == "score" and role_of("分值权重90分") == "score" and role_of("备注") == "note"
     assert role_of("指标值内容") == "note"
-    assert _list_role("支出项目类别资金使用单位") == "name" and _list_role("绩效目标") == "goal"
+    assert list_role("支出项目类别资金使用单位") == "name" and list_role("绩效目标") == "goal"
 
 
 def test_kind_from_title():

@@ -19,7 +19,6 @@ from collections import Counter
 from functools import cache
 
 import pytest
-
 from conftest import DATA, REAL
 
 WILD = REAL.parent / "wild"

@@ -530,9 +530,9 @@ class ListState:
     def read(self, grid: Grid, page: Page) -> None:
         """Read a grid that opens with the list's header (the columns are learnt here)."""
         end, header = _header_zone(grid)
-        cols = {role: (c.x0, c.x1) for c in header if (role := _list_role(fv.label_key(c.text)))}
+        cols = {role: (c.x0, c.x1) for c in header if (role := list_role(fv.label_key(c.text)))}
         unit = [c for c in header if fv.label_key(c.text) in ("单位名称", "部门名称")]
-        names = [c for c in header if _list_role(fv.label_key(c.text)) == "name" and c not in unit]
+        names = [c for c in header if list_role(fv.label_key(c.text)) == "name" and c not in unit]
         if unit and names:  # 杭州: 单位名称 | 项目名称 | 金额 | 绩效目标 — the unit column is the implementing unit
             cols["name"], cols["unit"] = (names[0].x0, names[0].x1), (unit[0].x0, unit[0].x1)
         self.cols = cols
@@ -684,7 +684,7 @@ def _header_zone(grid: Grid) -> tuple[int, list[Cell]]:
     return end, [c for c in grid.cells if c.row < end]
 
 
-def _list_role(key: str) -> str | None:
+def list_role(key: str) -> str | None:
     """Non-indicator columns of a list form header (name, code, amount, goal, packed)."""
     if is_name_key(key):
         return "name"

@@ -273,9 +273,7 @@ def label_unit(text: str) -> float | None:
         return None
     if key.endswith("万元"):
         return 10000.0
-    if key.endswith("元") or key.endswith("单位元"):
-        return 1.0
-    return None
+    return 1.0 if key.endswith("元") else None
 
 
 def is_unit_note(text: str) -> bool:
@@ -291,11 +289,8 @@ def unknown_label(text: str) -> bool:
     key = label_key(text)
     if not key or len(key) > 12 or re.search(r"\d", key) or not re.search(r"[\u4e00-\u9fff]", key):
         return False
-    if key in KNOWN_LABELS or key in GOAL_HEADERS or label_field(text) or source_field(text):
-        return False
-    if is_level1(text) or is_level2(text) or label_unit(text) is not None:
-        return False
-    return True
+    known = key in KNOWN_LABELS or key in GOAL_HEADERS or bool(label_field(text) or source_field(text))
+    return not (known or is_level1(text) or is_level2(text) or label_unit(text) is not None)
 
 
 _SPACE_IN_NAME = re.compile(r"(?<![A-Za-z])\s+|\s+(?![A-Za-z])")

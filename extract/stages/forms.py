@@ -15,7 +15,18 @@ labels, never by fixed cell positions:
   without 项目名称 that continues the indicator block (山西 sample, 广州 file 27).
 - *list*: one grid row-block per project, the header naming 项目名称 (or
   单位名称) together with the indicator columns (北京 files 17/19, 长沙 file 31),
-  or one cell of packed indicator text (广州 file 25).
+  or one cell of packed indicator text (广州 file 25), or no indicators at all
+  (杭州 表11, 广州 057: 项目名称 | 金额 | 绩效目标). The header may be printed
+  once and the list run on over many pages (北京 045): a header-less grid whose
+  columns line up with the header's continues it.
+
+Which text is which label is data, not code: ``extract/vocab/form_labels.json``
+maps printed labels (项目名称 / 专项（项目）名称 / 转移支付名称, 年度预算资金总额 /
+资金总额 / 实施期资金总额, 指标内容 / 指标名称 …) to fields and column roles; a card's
+label the vocabulary lacks is reported as a ``form.label_known`` check row.
+A card whose grid has no 项目名称 row takes its name from the title
+(泉州: …项目绩效目标表). Amounts are stored in 元: the unit comes from the
+funds label (项目资金（万元）), the title line (单位：万元) or the cell itself.
 
 Indicator columns are located by the x range of their header cell, so a
 continuation grid with another column lattice is still read correctly.
@@ -27,9 +38,20 @@ import re
 
 from extract.model import Cell, Grid, Page
 from extract.stages import form_values as fv
-from extract.stages.form_layouts import (CardState, FormCopy, IndicatorRow, ListState, ScopeColumns,
-                                         is_indicator_header, kind_of, name_header, role_of, row_cells,
-                                         title_dept, _list_role)
+from extract.stages.form_layouts import (
+    CardState,
+    FormCopy,
+    IndicatorRow,
+    ListState,
+    ScopeColumns,
+    is_indicator_header,
+    kind_of,
+    list_role,
+    name_header,
+    role_of,
+    row_cells,
+    title_dept,
+)
 from extract.stages.layout import words_text
 
 __all__ = ["FormCopy", "IndicatorRow", "ScopeColumns", "read_forms", "is_form_page", "page_title"]
@@ -37,11 +59,12 @@ __all__ = ["FormCopy", "IndicatorRow", "ScopeColumns", "read_forms", "is_form_pa
 #: Titles of form pages, by meaning: 项目支出绩效目标表, 项目绩效目标申报表 / 填报表,
 #: 部门（单位）整体支出绩效目标表, 重点项目绩效目标表, 绩效自评表, 绩效评价表.
 FORM_TITLE = re.compile(r"绩效(目标|自评|评价)[^，。；\s]{0,4}表")
-#: The form words a title ends with; what comes before them names the project
-#: (福州, 泉州: 车驾管所及办案经费项目绩效目标表).
 #: A table number in a title (表14, 附表15, 预算表12, 预算14表): nothing before it names a project.
 _TABLE_MARK = re.compile(r"(附?表|预算表)\s*\d+|预算\s*\d+\s*表")
+#: Table numbers and years opening a title line, before the project's name.
 _TABLE_MARK_LEAD = re.compile(r"^(?:(?:附?表|预算表)\s*\d+[:：]?|预算\s*\d+\s*表|\d{4}年度?)+")
+#: The form words a title ends with; what comes before them names the project
+#: (福州, 泉州: 车驾管所及办案经费项目绩效目标表).
 _TITLE_TAIL = re.compile(r"(?:项目)?(?:支出)?(?:预算)?绩效(?:目标|自评|评价)[^，。；\s]{0,4}表.*$")
 
 
@@ -93,7 +116,7 @@ def _grid_kind(grid: Grid) -> str | None:
             keys = _keys(zone)
             if any(role_of(k) in ("level1", "level3", "levels") for k in keys):
                 return "list"
-            if any(_list_role(k) == "goal" for k in keys) and len(keys) > 3:
+            if any(list_role(k) == "goal" for k in keys) and len(keys) > 3:
                 return "list"  # one row per project with its 绩效目标 (广州 057), no indicators
             return "card"
     return None
