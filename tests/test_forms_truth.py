@@ -4,7 +4,8 @@ Each entry was read from the page picture (pdftoppm) of the file's ``page``,
 never from the product's output: project name, kind, funds in 元 (the printed
 万元 × 10000), department, and every indicator's three levels and value_raw
 (NFKC-normalised, op + value + unit as printed, spaces dropped; a 定性 row's
-value alone). 83 projects, 453 indicators, 21 documents of 11 cities (烟台,
+value alone). 85 projects (two department forms with their fields only), 453
+indicators, 21 documents of 11 cities (烟台,
 福州, 泉州, 上海, 西安, 北京, 杭州, 广州, 重庆, 长沙, 国家信访局); 烟台 087 was kept
 aside while the 烟台 rules were written and checked after. Each entry's
 ``note`` says what the page prints.
@@ -62,6 +63,8 @@ def test_project_fields(t):
 
 @pytest.mark.parametrize("t", TRUTH, ids=_id)
 def test_every_indicator(t):
+    if t["indicators"] is None:
+        pytest.skip("only the project's fields were read off the picture")
     _, got = _project(t)
     def key(i: dict) -> tuple:  # a form printing no level columns (重庆) leaves them null
         return tuple(i[k] or "" for k in ("level1", "level2", "level3", "value_raw"))

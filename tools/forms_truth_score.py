@@ -51,7 +51,7 @@ def score(outs: list[Path], truth: list[dict]) -> dict[str, int]:
     s: Counter[str] = Counter()
     for t in truth:
         s["projects"] += 1
-        s["indicators"] += len(t["indicators"])
+        s["indicators"] += len(t["indicators"] or [])
         doc = docs.get(t["file"])
         hits = [p for p in projects if p["doc_id"] == doc and p["project_name"] == t["project_name"]
                 and ("implementing_unit" not in t or p.get("implementing_unit") == t["implementing_unit"])]
@@ -61,6 +61,8 @@ def score(outs: list[Path], truth: list[dict]) -> dict[str, int]:
         p = hits[0]
         for f in FIELDS:
             s[f] += _same(p.get(f), t.get(f))
+        if t["indicators"] is None:  # fields only
+            continue
         want = Counter(_key(i) for i in t["indicators"])
         have = Counter(_key(i) for i in indicators
                        if i["doc_id"] == doc and i["project_name"] == t["project_name"])

@@ -352,9 +352,11 @@ class CardState:
         self.page = page
         #: a header printed in one cell (its cell, its roles in order), columns still to learn
         self.merged: tuple[Cell, list[str]] | None = None
+        self.grid: Grid | None = None
 
     def read(self, grid: Grid, page: Page) -> None:
         """Read one grid of the form: label rows, then the indicator block."""
+        self.grid = grid
         self.form.add_page(page)
         self.last_page = page.page_no
         self.page = page
@@ -444,6 +446,9 @@ class CardState:
                 if values and values[0].conf < 1.0:
                     text = fv.ocr_thousands(text)
                 amount, factor = fv.parse_amount_unit(text)
+                if amount is None and (below := self._amount_below(label)) is not None:
+                    text = fv.norm(below.text)  # 北京 部门整体: 预算支出总额 heads its column
+                    amount, factor = fv.parse_amount_unit(text)
                 setattr(form, target, amount)
                 if factor is not None:
                     form.cell_scales[target] = factor
@@ -473,6 +478,17 @@ class CardState:
             form.project_code, form.project_name = fv.split_project_code(text)
         elif getattr(form, name) is None:
             setattr(form, name, text or None)
+
+    def _amount_below(self, label: Cell) -> Cell | None:
+        """The amount printed under a funds label that heads a column (the next two rows)."""
+        if self.grid is None:
+            return None
+        first = label.row + label.row_span
+        for row in range(first, min(first + 2, self.grid.n_rows)):
+            cell = text_at(self.grid, row, (label.x0, label.x1))
+            if cell is not None and fv.parse_amount_unit(cell.text)[0] is not None:
+                return cell
+        return None
 
     def _side(self, label: Cell) -> str:
         """total (实施期) or annual (年度) side of a 资金来源 label, by column."""
