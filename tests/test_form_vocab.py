@@ -130,3 +130,9 @@ def test_header_labels_run_together_in_one_cell():
     assert merged_header_roles("一级指标二级指标指标内容指标值") == ["level1", "level2", "level3", "value"]  # 西安 37 p.34
     assert merged_header_roles("一级指标") is None and merged_header_roles("项目名称") is None
     assert merged_header_roles("一级指标二级指标备注") is None  # no indicator name, no value
+
+
+def test_new_labels_do_not_capture_budget_table_words():
+    """The OCR snap targets a short list: 年初预算数 (a budget table's column) is no 年度预算数."""
+    assert fv.label_key("年初预算数") == "年初预算数" and fv.label_field("年初预算数") is None
+    assert fv.label_key("项自名称") == "项目名称"  # the OCR misreading the snap exists for

@@ -25,7 +25,7 @@ EXACT_FIELDS: dict[str, str] = {a: b for a, b in VOCAB["fields"]["exact"]}
 GOAL_HEADERS: tuple[str, ...] = tuple(VOCAB["goal_headers"])
 #: Labels an OCR misreading is snapped to (see :func:`label_key`); a goal header
 #: is one too: read 实施期自标, it was taken for the 实施期 goal itself.
-_SNAP_LABELS = tuple(dict.fromkeys([label for label, _ in LABEL_FIELDS if len(label) >= 4] + list(GOAL_HEADERS)))
+_SNAP_LABELS = tuple(dict.fromkeys(VOCAB["ocr_snap"]["labels"] + list(GOAL_HEADERS)))
 #: Labels that end the indicator block of a card form (signature line).
 END_LABELS: tuple[str, ...] = tuple(VOCAB["end_labels"])
 #: The five fund sources of the 项目资金 block, by a keyword of their label.
