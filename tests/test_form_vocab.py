@@ -136,3 +136,20 @@ def test_new_labels_do_not_capture_budget_table_words():
     """The OCR snap targets a short list: 年初预算数 (a budget table's column) is no 年度预算数."""
     assert fv.label_key("年初预算数") == "年初预算数" and fv.label_field("年初预算数") is None
     assert fv.label_key("项自名称") == "项目名称"  # the OCR misreading the snap exists for
+
+
+def test_list_header_labels_unknown_to_the_vocabulary_are_reported():
+    from extract.model import Cell, Grid
+    from extract.stages.form_layouts import ListState
+
+    def cell(row: int, x0: float, text: str) -> Cell:
+        return Cell(row, int(x0 // 100), 1, 1, x0, row * 20.0, x0 + 100, row * 20.0 + 20, text)
+
+    cells = [cell(0, 0, "项目名称"), cell(0, 100, "金额"), cell(0, 200, "绩效目标"), cell(0, 300, "资金性质说明"),
+             cell(1, 0, "执法办案"), cell(1, 100, "6,192.04"), cell(1, 200, "打击违法犯罪"), cell(1, 300, "")]
+    grid = Grid(3, 0, 0, 400, 40, 2, 4, cells)
+    state = ListState("项目支出绩效表 单位:万元")
+    state.read(grid, type("P", (), {"page_no": 3, "method": "text"})())
+    (form,) = state.finish()
+    assert (form.project_name, form.funds_annual, form.goal_annual) == ("执法办案", 61920400.0, "打击违法犯罪")
+    assert form.unknown_labels == ["资金性质说明"]

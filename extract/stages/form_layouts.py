@@ -540,6 +540,8 @@ class ListState:
         self.last_page = 0
         self.page_no = 0
         self.cols: dict[str, tuple[float, float]] = {}
+        #: header labels the vocabulary lacks, reported with the list's first form
+        self.unknown_header: list[str] = []
         self.specs: list[ScopeColumns] = []
         self.packed: tuple[float, float] | None = None
 
@@ -552,6 +554,8 @@ class ListState:
         if unit and names:  # 杭州: 单位名称 | 项目名称 | 金额 | 绩效目标 — the unit column is the implementing unit
             cols["name"], cols["unit"] = (names[0].x0, names[0].x1), (unit[0].x0, unit[0].x1)
         self.cols = cols
+        self.unknown_header += [k for c in header if (k := fv.label_key(c.text)) and list_role(k) is None
+                                and role_of(k) is None and fv.unknown_label(c.text) and k not in self.unknown_header]
         self.specs = header_columns(header, SCOPE_ANNUAL)
         self.packed = cols.get("packed") if not self.specs else None
         self._read_rows(grid, page, end)
@@ -665,6 +669,8 @@ class ListState:
             if (form.indicators or form.goal_annual) and fv.is_real_name(form.project_name):
                 form.finish(self.scale)
                 out.append(form)
+        if out:
+            out[0].unknown_labels.extend(self.unknown_header)
         return out
 
 
