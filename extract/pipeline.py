@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extract.checks.forms import check_form_labels
 from extract.errors import ExtractError, InputError, StageError
 from extract.model import Document, Issue, PageKind, Status
 from extract.stages import dedupe, docrefs, forms, grid, ingest, lines, normalise, read, sections, tables, write
@@ -100,6 +101,7 @@ def stage_forms(doc: Document, options: Options) -> None:
     doc.table_rows("projects").extend(merged.projects)
     doc.table_rows("indicators").extend(merged.indicators)
     doc.table_rows("conflicts").extend(merged.conflicts)
+    doc.table_rows("checks").extend(check_form_labels(doc.doc_id, copies))  # labels the vocabulary lacks
 
 
 def project_table_amounts(doc: Document) -> dict[tuple[str, str], float]:

@@ -228,3 +228,14 @@ def test_trusted_copy_needs_a_copy_that_stands_out():
     assert trusted_copy([a, b], DocContext.of([a, b])) is None
     assert trusted_copy([a], DocContext.of([a])) is None
     assert trusted_copy([_copy(basis="没有文号"), _copy(basis="也没有")], DocContext()) is None
+
+
+def test_two_units_same_name_and_amount_stay_apart():
+    """烟台 085 prints 实施公车统管费用 for two implementing units, same amount, near-same goal."""
+    goal = "实施公车统管费用,主要用于单位实施集中统管公车出行费用保障。"
+    units = [_copy("实施公车统管费用", funds_annual=50000.0, goal_period=goal, implementing_unit="烟台市食品药品检验检测中心"),
+             _copy("实施公车统管费用", funds_annual=50000.0, goal_period=goal, implementing_unit="烟台市知识产权保护中心")]
+    assert [len(g) for g in group_copies(units)] == [1, 1]
+    copies = [_copy("实施公车统管费用", funds_annual=50000.0, goal_period=goal, implementing_unit="烟台市统计局"),
+              _copy("实施公车统管费用", funds_annual=50000.0, goal_period=goal, implementing_unit="烟台市 统计局")]
+    assert [len(g) for g in group_copies(copies)] == [2]

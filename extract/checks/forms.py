@@ -65,3 +65,27 @@ def project_check(doc_id: str, project: Row, names: dict[str, Row]) -> Row:
     if status == "pass" and abs(expected - actual) >= 0.5:
         detail += f"; within rounding tolerance ({actual - expected:+.0f} 元)"
     return result(doc_id, CHECK, status, location, f"{expected:.2f}", f"{actual:.2f}", detail)
+
+
+LABEL_CHECK = "form.label_known"
+
+
+def check_form_labels(doc_id: str, copies: list) -> list[Row]:
+    """One ``fail`` row per label a form prints that extract/vocab/form_labels.json does not know.
+
+    The label's row was read as no field: reporting it (with the project and
+    pages) is how a new printing of a label is found and taught to the
+    vocabulary instead of being dropped in silence. Known labels give no row
+    (a pass row per document would only restate that forms were read).
+    """
+    rows: list[Row] = []
+    seen: set[tuple[str, str]] = set()
+    for copy in copies:
+        for label in copy.unknown_labels:
+            if (copy.project_name, label) in seen:
+                continue
+            seen.add((copy.project_name, label))
+            pages = ";".join(str(p) for p in copy.pages)
+            rows.append(result(doc_id, LABEL_CHECK, "fail", f"project {copy.project_name}", "a known label", label,
+                               f"label {label!r} on page(s) {pages} maps to no field"))
+    return rows

@@ -82,7 +82,8 @@ def group_copies(copies: Sequence[FormCopy]) -> list[list[FormCopy]]:
 
     Two copies are one form when (see :func:`same_form`) their names match — exactly
     for two text-layer copies, nearly when OCR may have garbled one — their content
-    is near-identical, and two text-layer copies print the same annual funds.
+    is near-identical, and two text-layer copies print the same annual funds and
+    implementing unit.
     Guangzhou's 140 pages hold nine district variants 园区环保监督检查员经费(越秀区)
     (海珠区) … and seventeen units' 其他运行经费: all different projects.
     """
@@ -111,6 +112,9 @@ def same_form(a: FormCopy, b: FormCopy) -> bool:
             return False
     if not ocr and a.funds_annual is not None and b.funds_annual is not None and a.funds_annual != b.funds_annual:
         return False
+    if not ocr and a.implementing_unit and b.implementing_unit \
+            and _squeeze(a.implementing_unit) != _squeeze(b.implementing_unit):
+        return False  # 烟台 085: two units' 实施公车统管费用, same amount, one form each
     return content_similarity(a, b) >= CONTENT_SIMILARITY
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from extract.model import Cell, Grid, Page
 from extract.stages import form_values as fv
@@ -78,6 +79,10 @@ class FormCopy:
     #: field → page its cell sits on; a field repeating another's cell (one goal
     #: cell spanning both scopes) has no entry, so its text is cited once.
     field_pages: dict[str, int] = field(default_factory=dict)
+    #: field → 元 per printed unit where the cell itself names it (337770.89万元).
+    cell_scales: dict[str, float] = field(default_factory=dict)
+    #: label keys the vocabulary does not know, reported as a check row.
+    unknown_labels: list[str] = field(default_factory=list)
     _confs: list[float] = field(default_factory=list, repr=False)
 
     def add_page(self, page: Page) -> None:
@@ -88,11 +93,11 @@ class FormCopy:
 
     def finish(self, scale: float) -> None:
         """Convert amounts to 元 (the contract's unit) and settle the confidence."""
-        if scale != 1.0:
-            for name in ("funds_total", "funds_annual", *FUND_FIELDS):
-                v = getattr(self, name)
-                if v is not None:
-                    setattr(self, name, round(v * scale, 2))
+        for name in ("funds_total", "funds_annual", *FUND_FIELDS):
+            v = getattr(self, name)
+            factor = self.cell_scales.get(name, scale)
+            if v is not None and factor != 1.0:
+                setattr(self, name, round(v * factor, 2))
         self.confidence = round(sum(self._confs) / len(self._confs), 4) if self._confs else 1.0
 
 
@@ -153,36 +158,76 @@ def _values_as_value(block: dict[str, tuple[float, float]], key: str) -> dict[st
     return out
 
 
+def _match(key: str, how: str, label: str) -> bool:
+    if how == "exact":
+        return key == label
+    if how == "prefix":
+        return key.startswith(label)
+    return key.endswith(label)  # suffix: 年度(/项目)指标值
+
+
+#: (role, how, label) of indicator column headers, from the vocabulary file.
+INDICATOR_ROLES: tuple[tuple[str, str, str], ...] = tuple(tuple(r) for r in fv.VOCAB["indicator_roles"])
+#: (role, how, label) of a list form's other columns (amount, goal, code …).
+LIST_ROLES: tuple[tuple[str, str, str], ...] = tuple(tuple(r) for r in fv.VOCAB["list_roles"])
+#: Roles read into an indicator; score and note columns are known but not data.
+_DATA_ROLES = ("level1", "level2", "level3", "levels", "op", "unit", "value", "value_period", "value_annual")
+
+
+def role_of(key: str) -> str | None:
+    """Role of an indicator header cell by the vocabulary (score and note included)."""
+    if not key or len(key) > 20:
+        return None
+    return next((role for role, how, label in INDICATOR_ROLES if _match(key, how, label)), None)
+
+
 def _role(key: str) -> str | None:
-    """Role of an indicator header cell (17's broken 一级指/二标 headers included)."""
-    if key.startswith("一级指"):
-        return "level1"
-    if key.startswith(("二级指", "二标")):
-        return "level2"
-    if key.startswith("三级指") or key == "指标名称":  # 重庆: 指标名称 with no 一级/二级 columns
-        return "level3"
-    if key == "绩效指标":
-        return "levels"  # 一级+二级+三级 in one cell (北京 部门整体支出绩效目标表)
-    if key in ("指标值类型", "绩效指标性质", "绩效标性质", "指标性质"):
-        return "op"
-    if key in ("度量单位", "计量单位", "绩效度量单位", "单位"):
-        return "unit"
-    if key.startswith(("实施周期指标值", "实施期指标值")):
-        return "value_period"
-    if key.startswith(("年度指标值", "本年绩效指标值", "本年指标值")):
-        return "value_annual" if key.startswith("年度") else "value"
-    if key in ("指标值", "绩效指标值", "目标值"):
-        return "value"
-    return None
+    """Role of an indicator header cell that carries data (17's broken 一级指/二标 headers included)."""
+    role = role_of(key)
+    return role if role in _DATA_ROLES else None
 
 
-def _levels_header(keys: list[str]) -> bool:
-    """活动 | 绩效指标 | 指标性质 | 指标值 | 度量单位: the packed-levels indicator header.
+def is_indicator_header(keys: list[str]) -> bool:
+    """A row naming indicator columns, whatever their order and printed names.
 
-    Also 指标名称 | 指标性质 | 指标值 | 计量单位 (重庆 重点专项资金绩效目标表): the
-    indicator's name alone, no 一级/二级 columns.
+    一级指标 | 二级指标 | 三级指标 | 指标值, 指标名称 | 指标性质 | 指标值 | 计量单位,
+    一级指标 | 二级指标 | 指标内容 | 指标值 (西安), … | 年度(/项目)指标值 (上海): the
+    indicator's name (or the packed 绩效指标 column) and one more data role.
     """
-    return ("绩效指标" in keys or "指标名称" in keys) and any(k in ("指标值", "指标性质", "度量单位") for k in keys)
+    roles = {_role(k) for k in keys} - {None}
+    named = "level3" in roles or "levels" in roles
+    others = roles - {"level3", "levels"}
+    return named and bool(others) and (roles & {"value", "value_period", "value_annual", "op", "unit", "level2"}) != set()
+
+
+@cache
+def _header_words() -> list[str]:
+    """Whole indicator header labels, longest first (the prefix 一级指 stands for 一级指标)."""
+    words = {label for _, how, label in INDICATOR_ROLES if how in ("exact", "prefix") and len(label) >= 3}
+    words |= {w + "标" for w in words if w.endswith("指")}
+    return sorted(words, key=len, reverse=True)
+
+
+def merged_header_roles(key: str) -> list[str] | None:
+    """Roles of a header whose labels run together in one cell ("一级指标二级指标指标内容指标值").
+
+    The key is split into whole indicator labels of the vocabulary, longest
+    first; it is a header when nothing is left over and it names the indicator
+    and its value.
+    """
+    if len(key) < 8 or key.count("指") < 2:
+        return None
+    labels = _header_words()
+    roles, i = [], 0
+    while i < len(key):
+        label = next((lb for lb in labels if key.startswith(lb, i)), None)
+        if label is None:
+            return None
+        roles.append(_role(label))
+        i += len(label)
+    if len(roles) < 3 or None in roles or "level3" not in roles or "value" not in roles:
+        return None
+    return roles
 
 
 def text_at(grid: Grid, row: int, span: tuple[float, float]) -> Cell | None:
@@ -246,16 +291,21 @@ def name_header(cell: Cell) -> bool:
 
 def is_name_key(key: str) -> bool:
     """The label key of a column or cell naming the project (or unit, department)."""
-    return key in ("项目名称", "单位名称", "部门名称", "单位项目名称") or key.startswith("项目名称资金")
+    heads = fv.VOCAB["name_headers"]
+    return key in heads["exact"] or key.startswith(tuple(heads["prefix"]))
 
 
 def scale_of(text: str) -> float:
-    """Amount unit of a form: 万元 → 10000 (the contract wants 元)."""
+    """Amount unit of a form from its title lines: 万元 → 10000 (the contract wants 元)."""
     return 10000.0 if "万元" in fv.norm(text) else 1.0
 
 
 def kind_of(title: str) -> str:
-    return "department" if "部门整体" in fv.norm(title) else "project"
+    """project, department (部门（单位）整体…) or self_evaluation (绩效自评表, 绩效评价表), by the title."""
+    t = fv.label_key(title)
+    if re.search(r"绩效(自评|评价)", t):
+        return "self_evaluation"
+    return "department" if re.search(r"(部门|单位)+整体", t) else "project"
 
 
 def cell_text(cell: Cell, page: Page) -> str:
@@ -300,9 +350,13 @@ class CardState:
         self.goal_pending = False
         self.last_page = page.page_no
         self.page = page
+        #: a header printed in one cell (its cell, its roles in order), columns still to learn
+        self.merged: tuple[Cell, list[str]] | None = None
+        self.grid: Grid | None = None
 
     def read(self, grid: Grid, page: Page) -> None:
         """Read one grid of the form: label rows, then the indicator block."""
+        self.grid = grid
         self.form.add_page(page)
         self.last_page = page.page_no
         self.page = page
@@ -314,9 +368,13 @@ class CardState:
             if self.goal_pending and not any(fv.label_field(c.text) for c in cells):
                 self.goal_pending = False
                 self._set_goals(cells, "")
-            elif any(k.startswith("三级指") for k in keys) or _levels_header(keys):
+            elif is_indicator_header(keys):
                 self.specs = header_columns(cells, SCOPE_ANNUAL)
-                self.in_block, self.carry = True, {}
+                self.in_block, self.carry, self.merged = True, {}, None
+            elif merged := next(((c, roles) for c in cells if (roles := merged_header_roles(fv.label_key(c.text)))), None):
+                self.specs, self.in_block, self.carry, self.merged = [], True, {}, merged
+            elif self.merged and not self.specs:
+                self._lattice_from_row(grid, r, cells)
             elif self.in_block and not any(k.startswith(fv.END_LABELS) for k in keys):
                 read_indicator_row(grid, r, self.specs, self.carry, self.form)
             else:
@@ -324,6 +382,19 @@ class CardState:
                 self._read_labels(cells)
         if self.form.filled_at is None:
             self._read_signature(page)
+
+    def _lattice_from_row(self, grid: Grid, r: int, cells: list[Cell]) -> None:
+        """Columns of a header printed as one merged cell, from the first row that has them all.
+
+        西安 37 p.34 prints 一级指标二级指标指标内容指标值 in one cell over a
+        four-column body: the body's first full row gives each role its x range.
+        """
+        head, roles = self.merged
+        body = [c for c in cells if c.x0 >= head.x0 - 3]
+        if len(body) != len(roles):
+            return
+        self.specs = [ScopeColumns(SCOPE_ANNUAL, {role: (c.x0, c.x1) for role, c in zip(roles, body)})]
+        read_indicator_row(grid, r, self.specs, self.carry, self.form)
 
     def _read_signature(self, page: Page) -> None:
         """填报日期 printed on the signature line under the grid, not in a cell."""
@@ -341,20 +412,26 @@ class CardState:
     def _read_labels(self, cells: list[Cell]) -> None:
         for i, c in enumerate(cells):
             key = fv.label_key(c.text)
-            if key in ("实施期目标", "实施周期目标") or key == "年度目标":
-                self.goal_x[SCOPE_ANNUAL if key == "年度目标" else SCOPE_PERIOD] = (c.x0, c.x1)
+            if key in fv.GOAL_HEADERS:
+                if i == 0 and len(cells) > 1 and not fv.label_field(cells[1].text) \
+                        and fv.label_key(cells[1].text) not in fv.GOAL_HEADERS:
+                    self._set(fv.VOCAB["goal_headers"][key], None, c, cells[1:2], "")  # 年度目标 | text (福州, 西安)
+                else:
+                    self.goal_x[SCOPE_ANNUAL if fv.VOCAB["goal_headers"][key] == "goal_annual" else SCOPE_PERIOD] = (c.x0, c.x1)
                 continue
-            if key.startswith("项目资金") and "万元" in key:
-                self.scale = 10000.0
+            if (unit := fv.label_unit(c.text)) is not None:
+                self.scale = unit  # 项目资金（万元）, 资金金额(万元), 专项资金情况（万元）, 项目资金（元）
             name = fv.label_field(c.text)
             src = None if name else fv.source_field(c.text)
             if name is None and src is None:
+                if i == 0 and fv.unknown_label(c.text):
+                    self.form.unknown_labels.append(key)
                 continue
             rest = [x for x in cells[i + 1:]]
             stop = next((j for j, x in enumerate(rest) if fv.label_field(x.text) or fv.source_field(x.text)), len(rest))
             values = [v for v in rest[:stop] if fv.label_key(v.text) not in fv.GOAL_HEADERS]
             head, inline = fv.split_label_value(c.text)
-            inline = inline if fv.label_field(head) else ""
+            inline = inline if fv.label_field(head) and not fv.is_unit_note(inline) else ""
             self._set(name, src, c, values, inline)
 
     def _set(self, name: str | None, src: str | None, label: Cell, values: list[Cell], inline: str) -> None:
@@ -368,7 +445,13 @@ class CardState:
             if getattr(form, target) is None:
                 if values and values[0].conf < 1.0:
                     text = fv.ocr_thousands(text)
-                setattr(form, target, fv.parse_amount(text))
+                amount, factor = fv.parse_amount_unit(text)
+                if amount is None and (below := self._amount_below(label)) is not None:
+                    text = fv.norm(below.text)  # 北京 部门整体: 预算支出总额 heads its column
+                    amount, factor = fv.parse_amount_unit(text)
+                setattr(form, target, amount)
+                if factor is not None:
+                    form.cell_scales[target] = factor
                 form.raw[target] = text
                 form.field_pages[target] = self.page.page_no
             return
@@ -377,6 +460,11 @@ class CardState:
                 self._set_goals(values, inline)
             else:
                 self.goal_pending = True  # 实施期目标 / 年度目标 header first, goals on the next row
+            return
+        if name in ("goal_period", "goal_annual") and not (values or inline):
+            # 项目总目标 | 年度总体目标 headers, the goals on the next row (上海)
+            self.goal_x[SCOPE_PERIOD if name == "goal_period" else SCOPE_ANNUAL] = (label.x0, label.x1)
+            self.goal_pending = True
             return
         if name is None or (getattr(form, name, None) not in (None, "") and name == "project_name"):
             return
@@ -390,6 +478,17 @@ class CardState:
             form.project_code, form.project_name = fv.split_project_code(text)
         elif getattr(form, name) is None:
             setattr(form, name, text or None)
+
+    def _amount_below(self, label: Cell) -> Cell | None:
+        """The amount printed under a funds label that heads a column (the next two rows)."""
+        if self.grid is None:
+            return None
+        first = label.row + label.row_span
+        for row in range(first, min(first + 2, self.grid.n_rows)):
+            cell = text_at(self.grid, row, (label.x0, label.x1))
+            if cell is not None and fv.parse_amount_unit(cell.text)[0] is not None:
+                return cell
+        return None
 
     def _side(self, label: Cell) -> str:
         """total (实施期) or annual (年度) side of a 资金来源 label, by column."""
@@ -424,8 +523,9 @@ class CardState:
     def finish(self) -> list[FormCopy]:
         self.form.finish(self.scale)
         f = self.form
+        f.project_name = fv.clean_name(f.project_name)
         substance = f.indicators or f.goal_period or f.goal_annual or f.overview or f.funds_total or f.funds_annual
-        return [f] if f.project_name and substance else []  # 项目名称 heads budget tables too
+        return [f] if fv.is_real_name(f.project_name) and substance else []  # 项目名称 heads budget tables too
 
 
 class ListState:
@@ -439,13 +539,58 @@ class ListState:
         self.current: FormCopy | None = None
         self.last_page = 0
         self.page_no = 0
+        self.cols: dict[str, tuple[float, float]] = {}
+        #: header labels the vocabulary lacks, reported with the list's first form
+        self.unknown_header: list[str] = []
+        self.specs: list[ScopeColumns] = []
+        self.packed: tuple[float, float] | None = None
 
     def read(self, grid: Grid, page: Page) -> None:
-        self.page_no = page.page_no
+        """Read a grid that opens with the list's header (the columns are learnt here)."""
         end, header = _header_zone(grid)
-        cols = {role: (c.x0, c.x1) for c in header if (role := _list_role(fv.label_key(c.text)))}
-        specs = header_columns(header, SCOPE_ANNUAL)
-        packed = cols.get("packed") if not specs else None
+        cols = {role: (c.x0, c.x1) for c in header if (role := list_role(fv.label_key(c.text)))}
+        unit = [c for c in header if fv.label_key(c.text) in ("单位名称", "部门名称")]
+        names = [c for c in header if list_role(fv.label_key(c.text)) == "name" and c not in unit]
+        if unit and names:  # 杭州: 单位名称 | 项目名称 | 金额 | 绩效目标 — the unit column is the implementing unit
+            cols["name"], cols["unit"] = (names[0].x0, names[0].x1), (unit[0].x0, unit[0].x1)
+        self.cols = cols
+        self.unknown_header += [k for c in header if (k := fv.label_key(c.text)) and list_role(k) is None
+                                and role_of(k) is None and fv.unknown_label(c.text) and k not in self.unknown_header]
+        self.specs = header_columns(header, SCOPE_ANNUAL)
+        self.packed = cols.get("packed") if not self.specs else None
+        self._read_rows(grid, page, end)
+
+    def continues(self, grid: Grid, page: Page) -> bool:
+        """A header-less grid on the next page whose columns line up with the list's header.
+
+        北京 prints the 项目支出绩效目标表 header once (预算12表, p.39) and runs the
+        list over dozens of pages: a page whose cells start and end where the
+        header's name and indicator columns did is the same list.
+        """
+        if not self.cols or page.page_no not in (self.last_page, self.last_page + 1):
+            return False
+        if "name" not in self.cols:
+            return False
+        spans = list(self.cols.values())  # 杭州: 单位名称 | 项目名称 | 金额 | 绩效目标, no indicator columns
+        spans += [span for spec in self.specs for span in spec.cols.values()]
+        spans = list(dict.fromkeys(spans))
+        if len(spans) < 3:
+            return False
+        edges = [(c.x0, c.x1) for c in grid.cells]
+        aligned = sum(any(abs(x0 - a) < 4 and abs(x1 - b) < 4 for a, b in edges) for x0, x1 in spans)
+        return aligned >= 0.8 * len(spans)
+
+    def read_continuation(self, grid: Grid, page: Page) -> None:
+        """Read a grid of the list with the columns of its header page.
+
+        The grid may repeat the header with overflowing text of the page before
+        mixed into its cells (北京 17: "服务项目名称"); those rows are skipped.
+        """
+        self._read_rows(grid, page, _repeated_header_end(grid))
+
+    def _read_rows(self, grid: Grid, page: Page, end: int) -> None:
+        self.page_no = page.page_no
+        cols, specs, packed = self.cols, self.specs, self.packed
         for r in range(end, grid.n_rows):
             name_cell = text_at(grid, r, cols["name"]) if "name" in cols else None
             if name_cell is not None and name_cell.row == r:
@@ -460,29 +605,52 @@ class ListState:
 
     def _start(self, grid: Grid, r: int, name_cell: Cell, cols: dict[str, tuple[float, float]], first: bool) -> None:
         code, name = fv.split_project_code(name_cell.text)
+        if not re.search(r"[\u4e00-\u9fff]", name):
+            name = ""  # only the code's first glyphs at a page's foot (北京 045 p.44: 11000022T00)
         if not name:
-            return  # an empty name cell continues the block of the previous page
+            if first or self.current is None or self._name_span <= 1:
+                return  # an empty name cell continues the block of the previous page
+            name = ""  # a new merged name cell, its text printed on the next page (北京 17 p.19)
+        elif first and self.current is not None and not self.current.project_name:
+            self.current.project_code, self.current.project_name = code, name
+            goal = text_at(grid, r, cols["goal"]) if "goal" in cols else None
+            if goal is not None and goal.text and self.current.goal_annual:
+                self.current.goal_annual += fv.norm(goal.text)  # the goal's second half
+                self.current.raw["goal_annual"] = self.current.goal_annual
+            self._row_fields(self.current, grid, r, cols)  # its amounts are printed here too
+            return
         if name.startswith(("合计", "总计")):
             self.current = None
             return
         if first and self.current is not None and self.current.project_name == name:
             return
+        if first and self.current is not None and self.current.project_code and not code:
+            if not self.current.project_name.endswith(name):  # 北京 045; 17's text layer has it already
+                self.current.project_name += name  # the name's tail, carried over the page break
+            return
         form = FormCopy(project_name=name, project_code=code, kind=self.kind, layout="list")
         form.dept_name = self.dept_name
         form._confs.append(name_cell.conf)
-        for role, target in (("code", "dept_code"), ("amount", "funds_annual"),
+        self._row_fields(form, grid, r, cols)
+        self.blocks.append(form)
+        self.current, self._carry, self._name_span = form, {}, name_cell.row_span
+
+    def _row_fields(self, form: FormCopy, grid: Grid, r: int, cols: dict[str, tuple[float, float]]) -> None:
+        """Code, unit, amount, other funds and goal of a project's row, where not read yet."""
+        for role, target in (("code", "dept_code"), ("unit", "implementing_unit"), ("amount", "funds_annual"),
                              ("other", "funds_annual_other"), ("goal", "goal_annual")):
             cell = text_at(grid, r, cols[role]) if role in cols else None
             text = fv.norm(cell.text) if cell else ""
-            if not text:
+            if not text or getattr(form, target) is not None:
                 continue
             form.raw[target] = text
             form.field_pages[target] = self.page_no
             setattr(form, target, fv.parse_amount(text) if target.startswith("funds") else text)
-        self.blocks.append(form)
-        self.current, self._carry = form, {}
 
     _carry: dict[str, dict[str, str]] = {}
+    #: rows the current project's name cell spans: merged name cells mean a new
+    #: (even empty) name cell is a new project.
+    _name_span: int = 1
 
     def _read_packed(self, grid: Grid, r: int, span: tuple[float, float]) -> None:
         cell = text_at(grid, r, span)
@@ -497,10 +665,29 @@ class ListState:
     def finish(self) -> list[FormCopy]:
         out = []
         for form in self.blocks:
-            if form.indicators or form.goal_annual:
+            form.project_name = fv.clean_name(form.project_name)
+            if (form.indicators or form.goal_annual) and fv.is_real_name(form.project_name):
                 form.finish(self.scale)
                 out.append(form)
+        if out:
+            out[0].unknown_labels.extend(self.unknown_header)
         return out
+
+
+def _repeated_header_end(grid: Grid) -> int:
+    """First body row of a continuation grid: after a repeated indicator header, else 0."""
+    for r in range(min(3, grid.n_rows)):
+        cells = row_cells(grid, r)
+        if any(role_of(fv.label_key(c.text)) in ("level1", "level2", "level3") for c in cells):
+            end = r + max(c.row_span for c in cells)
+            changed = True
+            while changed:
+                changed = False
+                for c in grid.cells:
+                    if c.row < end < c.row + c.row_span and c.row_span < grid.n_rows // 2:
+                        end, changed = c.row + c.row_span, True
+            return end
+    return 0
 
 
 def _header_zone(grid: Grid) -> tuple[int, list[Cell]]:
@@ -519,19 +706,8 @@ def _header_zone(grid: Grid) -> tuple[int, list[Cell]]:
     return end, [c for c in grid.cells if c.row < end]
 
 
-def _list_role(key: str) -> str | None:
-    """Non-indicator columns of a list form header."""
+def list_role(key: str) -> str | None:
+    """Non-indicator columns of a list form header (name, code, amount, goal, packed)."""
     if is_name_key(key):
         return "name"
-    if key in ("单位编码", "单位代码", "部门编码"):
-        return "code"
-    if key in ("项目总额", "资金总额", "总计", "项目资金", "金额", "预算金额") \
-            or re.fullmatch(r"当年(财政拨款)?预算(金额)?", key):  # 重庆: 当年财政拨款预算金额
-        return "amount"
-    if key == "其他资金":
-        return "other"
-    if key in ("绩效目标", "整体绩效目标", "年度绩效目标", "总体绩效目标", "当年绩效目标"):
-        return "goal"
-    if key == "绩效指标":
-        return "packed"
-    return None
+    return next((role for role, how, label in LIST_ROLES if _match(key, how, label)), None)

@@ -7,51 +7,31 @@ every rule is testable with plain strings.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-#: Label → projects field. Matched on the label with spaces and punctuation
-#: removed, by prefix, so 项目期 / 项目日期 and 项目概况 (项目基本情况) variants meet.
-LABEL_FIELDS: tuple[tuple[str, str], ...] = (
-    ("项目名称", "project_name"),
-    ("部门名称", "project_name"),  # 部门整体支出绩效目标表: the department is the "project"
-    ("单位名称", "project_name"),
-    ("主管部门", "dept"),  # 主管部门及代码: "028-阳泉市司法局"
-    ("实施单位", "implementing_unit"),
-    ("项目属性", "attribute"),
-    ("项目期", "period"),
-    ("项目日期", "period"),  # a printing variant of 项目期
-    ("项目实施期", "period"),
-    ("项目概况", "overview"),
-    ("立项依据", "basis"),
-    ("项目设立必要性", "necessity"),
-    ("设立必要性", "necessity"),
-    ("保证项目实施的制度", "measures"),
-    ("项目实施计划", "plan"),
-    ("总体目标", "goal"),
-    ("当年绩效目标", "goal_annual"),  # 重庆 重点专项资金绩效目标表: the year's goal only
-    ("年度绩效目标", "goal_annual"),
-    ("总体绩效目标", "goal"),
-    ("整体绩效目标", "goal"),
-    ("当年整体绩效目标", "goal"),  # 重庆 部门整体绩效目标表
-    ("填报日期", "filled_at"),
-    ("实施期资金总额", "funds_total"),
-    ("年度资金总额", "funds_annual"),
-    ("当年预算", "funds_annual"),  # 重庆: 当年预算 | 88,197.35 (单位：万元 above the card)
-)
+#: The label vocabulary (extract/vocab/form_labels.json): printed label → field.
+VOCAB: dict = json.loads((Path(__file__).resolve().parents[1] / "vocab" / "form_labels.json").read_text(encoding="utf-8"))
+#: Label → projects field, matched by prefix on the label key in this order, so
+#: 项目期 / 项目日期 and 项目概况 (项目基本情况) variants meet.
+LABEL_FIELDS: tuple[tuple[str, str], ...] = tuple((a, b) for a, b in VOCAB["fields"]["prefix"])
+#: Label → projects field, matched on the whole key only (项目 would prefix everything).
+EXACT_FIELDS: dict[str, str] = {a: b for a, b in VOCAB["fields"]["exact"]}
 #: Column headers over the 总体目标 goals: 实施期 goal on the left, 年度 on the right.
-GOAL_HEADERS = ("实施期目标", "实施周期目标", "年度目标")
+GOAL_HEADERS: tuple[str, ...] = tuple(VOCAB["goal_headers"])
 #: Labels an OCR misreading is snapped to (see :func:`label_key`); a goal header
 #: is one too: read 实施期自标, it was taken for the 实施期 goal itself.
-_SNAP_LABELS = tuple(dict.fromkeys([label for label, _ in LABEL_FIELDS if len(label) >= 4] + list(GOAL_HEADERS)))
+_SNAP_LABELS = tuple(dict.fromkeys(VOCAB["ocr_snap"]["labels"] + list(GOAL_HEADERS)))
 #: Labels that end the indicator block of a card form (signature line).
-END_LABELS = ("负责人", "经办人", "联系电话", "填报日期")
+END_LABELS: tuple[str, ...] = tuple(VOCAB["end_labels"])
 #: The five fund sources of the 项目资金 block, by a keyword of their label.
-SOURCE_KEYS: tuple[tuple[str, str], ...] = (
-    ("中央", "central"), ("省", "provincial"), ("市", "local"), ("县", "local"),
-    ("自筹", "self"), ("其他", "other"),
-)
+SOURCE_KEYS: tuple[tuple[str, str], ...] = tuple((a, b) for a, b in VOCAB["sources"])
+#: Labels known to carry no field of their own (项目资金 heads the funds block).
+KNOWN_LABELS: frozenset[str] = frozenset(VOCAB["known"])
 #: Endings of an agency's name (重庆市规划和自然资源局 holds 市 and 资 but is no fund source).
 _AGENCY = ("局", "厅", "委", "委员会", "办", "办公室", "中心", "院", "所", "站", "队", "部", "室", "馆", "会")
 #: Level-1 indicator names (一级指标); used to recognise an indicator block.
@@ -75,13 +55,15 @@ def norm(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip()
 
 
+@lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     """A label with spaces and punctuation removed, for meaning-based matching.
 
     A key one character away from exactly one label of :data:`LABEL_FIELDS`
     or :data:`GOAL_HEADERS` (same length) is that label: OCR reads 项自名称 for 项目名称, and a form
     whose 项目名称 is lost is a form lost. Labels are a closed list, so nothing
-    outside it is forced onto it.
+    outside it is forced onto it. Cached: it runs on every cell of every form
+    grid, and the snap compares the key with the whole vocabulary.
     """
     key = _PUNCT.sub("", norm(text)).replace("其中", "")
     if 4 <= len(key) <= 8 and not any(key.startswith(label) for label in _SNAP_LABELS):
@@ -101,6 +83,8 @@ def label_field(text: str) -> str | None:
     key = label_key(text)
     if not key or len(key) > 16:
         return None
+    if key in EXACT_FIELDS:
+        return EXACT_FIELDS[key]
     for prefix, field_name in LABEL_FIELDS:
         if key.startswith(prefix):
             return field_name
@@ -114,10 +98,12 @@ def source_field(text: str) -> str | None:
     (市、县（区）财政资) — the keyword is enough.
     """
     key = label_key(text)
-    if not key or len(key) > 14 or re.search(r"\d", key) or key.endswith(_AGENCY):
+    if not key or len(key) > 10 or re.search(r"\d", key) or key.endswith(_AGENCY):
         return None
     for word, name in SOURCE_KEYS:
-        if word in key and ("资" in key or "拨" in key or "自筹" in key or name == "other"):
+        # the source word opens the label (单位自筹 allowed): 北京市水务改革发展资金 is a name, not 市级资金
+        # 其他 alone (or 其他来源) is a source; 其他履职专项业务经费 is a project name (西安 019)
+        if 0 <= key.find(word) <= 2 and ("资" in key or "拨" in key or "自筹" in key or (name == "other" and len(key) <= 4)):
             return name
     return None
 
@@ -243,9 +229,9 @@ def split_levels(text: str) -> tuple[str, str, str, str]:
 
 
 _PACKED = re.compile(
-    r"(?:\d+\s*[.、])?\s*\d*\s*-\s*(?P<l1>[^,;:\d]{1,8}指标)\s*,\s*\d*\s*-\s*(?P<l2>[^,;:]{1,14}?)\s*,"
+    r"(?:\d+\s*[.、])?\s*\d*\s*-\s*(?P<l1>[^,;:\d]{1,8}指标)\s*[,;]\s*\d*\s*-\s*(?P<l2>[^,;:]{1,14}?)\s*[,;]"
     r"\s*(?P<l3>[^;]*?)\s*;\s*实施周期指标值\s*:\s*(?P<vp>.*?)\s*[,;。]?\s*年度指标值\s*:\s*(?P<va>.*?)\s*[;。]?\s*"
-    r"(?=(?:\d+\s*[.、])?\s*\d*\s*-\s*[^,;:\d]{1,8}指标\s*,|$)")
+    r"(?=(?:\d+\s*[.、])?\s*\d*\s*-\s*[^,;:\d]{1,8}指标\s*[,;]|$)")
 
 
 def parse_packed_indicators(text: str) -> list[tuple[str, str, str, str, str]]:
@@ -253,7 +239,84 @@ def parse_packed_indicators(text: str) -> list[tuple[str, str, str, str, str]]:
 
     The cell reads "1.1－产出指标，11－数量指标，项目专职环保员数量；实施周期指标值：
     ≦核定人数，年度指标值：≦核定人数；2、1－产出指标，…": item number, level codes
-    joined to names by a dash, then the two values.
+    joined to names by a dash, then the two values. Levels may be parted by ；
+    as well ("1、1-产出指标；11-数量指标；…；年度指标值:100%。2、…").
     """
     t = norm(text).replace(" ", "")
     return [(m["l1"], m["l2"], m["l3"], m["vp"], m["va"]) for m in _PACKED.finditer(t)]
+
+
+_CELL_UNIT = re.compile(r"^(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|元)$")
+
+
+def parse_amount_unit(text: str) -> tuple[float | None, float | None]:
+    """An amount cell, with the unit it prints itself: "337770.89万元" → (337770.89, 10000.0).
+
+    The second value is 元 per printed unit when the cell names one (西安 prints
+    the unit in the cell although the label says 万元 too), else None: the
+    form's unit (label or title) applies.
+    """
+    t = norm(text).replace(" ", "")
+    m = _CELL_UNIT.match(t)
+    if m:
+        return float(m["num"].replace(",", "")), 10000.0 if m["unit"] == "万元" else 1.0
+    return parse_amount(t), None
+
+
+def label_unit(text: str) -> float | None:
+    """元 per unit named by a funds label: 项目资金（万元） → 10000, 项目资金（元） → 1, else None.
+
+    Only short labels about money count, so a sentence mentioning 万元 sets nothing.
+    """
+    key = re.sub(r"[\d.,]+", "", label_key(text))  # 资金金额1620.98（万元）: the total printed inside
+    if not key or len(key) > 16 or not re.search(r"资金|金额|预算|拨款", key):
+        return None
+    if key.endswith("万元"):
+        return 10000.0
+    return 1.0 if key.endswith("元") else None
+
+
+def is_unit_note(text: str) -> bool:
+    """"（万元）" after a label's colon (西安: 年度资金总额：（万元）) is the unit, not the value."""
+    return bool(re.fullmatch(r"[(（]?\s*(万元|元)\s*[)）]?", norm(text)))
+
+
+def unknown_label(text: str) -> bool:
+    """A short label-like cell the vocabulary does not know (reported, never silently dropped).
+
+    Values are not labels: numbers, indicator level names (产出指标), long text.
+    """
+    key = label_key(text)
+    if not key or len(key) > 12 or re.search(r"\d", key) or not re.search(r"[\u4e00-\u9fff]", key):
+        return False
+    known = key in KNOWN_LABELS or key in GOAL_HEADERS or bool(label_field(text) or source_field(text))
+    return not (known or is_level1(text) or is_level2(text) or label_unit(text) is not None)
+
+
+_SPACE_IN_NAME = re.compile(r"(?<![A-Za-z])\s+|\s+(?![A-Za-z])")
+
+
+def clean_name(name: str) -> str:
+    """A project name without the glyph spacing of the text layer ("2026- 2029年" → "2026-2029年").
+
+    Like the table stage's normalisation, spaces go except between two Latin
+    letters (an English word pair keeps its space).
+    """
+    return _SPACE_IN_NAME.sub("", norm(name))
+
+
+_CODE_ONLY = re.compile(r"^[A-Za-z0-9\-_.—/#\s]+$")
+_YEAR_ONLY = re.compile(r"^\d{4}年度?$")
+
+
+def is_real_name(name: str) -> bool:
+    """A project name, not a code (SM-W-C-051103), a number, a year, a header word or a sentence."""
+    t = clean_name(name)
+    if not t or _CODE_ONLY.match(t) or _YEAR_ONLY.match(t) or parse_amount(t) is not None:
+        return False
+    if not re.search(r"[\u4e00-\u9fff]", t):
+        return False
+    key = label_key(t)
+    if key in KNOWN_LABELS or key in GOAL_HEADERS or (len(key) <= 8 and label_field(t)) or is_level1(t) or is_level2(t):
+        return False
+    return not (len(t) > 80 or "。" in t.rstrip("。"))

@@ -15,7 +15,18 @@ labels, never by fixed cell positions:
   without 项目名称 that continues the indicator block (山西 sample, 广州 file 27).
 - *list*: one grid row-block per project, the header naming 项目名称 (or
   单位名称) together with the indicator columns (北京 files 17/19, 长沙 file 31),
-  or one cell of packed indicator text (广州 file 25).
+  or one cell of packed indicator text (广州 file 25), or no indicators at all
+  (杭州 表11, 广州 057: 项目名称 | 金额 | 绩效目标). The header may be printed
+  once and the list run on over many pages (北京 045): a header-less grid whose
+  columns line up with the header's continues it.
+
+Which text is which label is data, not code: ``extract/vocab/form_labels.json``
+maps printed labels (项目名称 / 专项（项目）名称 / 转移支付名称, 年度预算资金总额 /
+资金总额 / 实施期资金总额, 指标内容 / 指标名称 …) to fields and column roles; a card's
+label the vocabulary lacks is reported as a ``form.label_known`` check row.
+A card whose grid has no 项目名称 row takes its name from the title
+(泉州: …项目绩效目标表). Amounts are stored in 元: the unit comes from the
+funds label (项目资金（万元）), the title line (单位：万元) or the cell itself.
 
 Indicator columns are located by the x range of their header cell, so a
 continuation grid with another column lattice is still read correctly.
@@ -27,14 +38,34 @@ import re
 
 from extract.model import Cell, Grid, Page
 from extract.stages import form_values as fv
-from extract.stages.form_layouts import (CardState, FormCopy, IndicatorRow, ListState, ScopeColumns,
-                                         kind_of, name_header, row_cells, title_dept)
+from extract.stages.form_layouts import (
+    CardState,
+    FormCopy,
+    IndicatorRow,
+    ListState,
+    ScopeColumns,
+    is_indicator_header,
+    kind_of,
+    list_role,
+    name_header,
+    role_of,
+    row_cells,
+    title_dept,
+)
 from extract.stages.layout import words_text
 
 __all__ = ["FormCopy", "IndicatorRow", "ScopeColumns", "read_forms", "is_form_page", "page_title"]
 
-#: Titles of form pages, by meaning (项目支出绩效目标表, …申报表, 部门整体支出绩效目标表).
-FORM_TITLE = re.compile(r"绩效目标(申报)?表")
+#: Titles of form pages, by meaning: 项目支出绩效目标表, 项目绩效目标申报表 / 填报表,
+#: 部门（单位）整体支出绩效目标表, 重点项目绩效目标表, 绩效自评表, 绩效评价表.
+FORM_TITLE = re.compile(r"绩效(目标|自评|评价)[^，。；\s]{0,4}表")
+#: A table number in a title (表14, 附表15, 预算表12, 预算14表): nothing before it names a project.
+_TABLE_MARK = re.compile(r"(附?表|预算表)\s*\d+|预算\s*\d+\s*表")
+#: Table numbers and years opening a title line, before the project's name.
+_TABLE_MARK_LEAD = re.compile(r"^(?:(?:附?表|预算表)\s*\d+[:：]?|预算\s*\d+\s*表|\d{4}年度?)+")
+#: The form words a title ends with; what comes before them names the project
+#: (福州, 泉州: 车驾管所及办案经费项目绩效目标表).
+_TITLE_TAIL = re.compile(r"(?:项目)?(?:支出)?(?:预算)?绩效(?:目标|自评|评价)[^，。；\s]{0,4}表.*$")
 
 
 # ----------------------------------------------------------------------------- entry
@@ -57,7 +88,8 @@ def read_forms(pages: list[Page]) -> list[FormCopy]:
 def page_title(page: Page) -> str:
     """Text above the first grid (title, 部门名称, 单位：万元), for routing and units."""
     limit = page.grids[0].top if page.grids else page.height * 0.2
-    return words_text([w for w in page.words if w.bottom <= limit + 1])
+    # 重庆's 单位:万元 sits on the grid's top rule: its box reaches below it, its middle does not
+    return words_text([w for w in page.words if w.bottom <= limit + 1 or w.yc < limit - 2])
 
 
 def is_form_page(page: Page) -> bool:
@@ -81,8 +113,11 @@ def _grid_kind(grid: Grid) -> str | None:
             if not name_header(c):
                 continue
             zone = [x for x in grid.cells if x.row < c.row + c.row_span]
-            if any(k.startswith(("一级指", "绩效指标", "三级指", "指标名称")) for k in _keys(zone)):
+            keys = _keys(zone)
+            if any(role_of(k) in ("level1", "level3", "levels") for k in keys):
                 return "list"
+            if any(list_role(k) == "goal" for k in keys) and len(keys) > 3:
+                return "list"  # one row per project with its 绩效目标 (广州 057), no indicators
             return "card"
     return None
 
@@ -91,13 +126,30 @@ def _looks_like_continuation(grid: Grid) -> bool:
     """A grid without 项目名称 that carries on an indicator block or the signature line."""
     for c in grid.cells:
         key = fv.label_key(c.text)
-        if key.startswith(("三级指标", "一级指标", "指标名称")) or key.startswith(fv.END_LABELS):
+        if role_of(key) in ("level1", "level3") or key.startswith(fv.END_LABELS):
             return True
         if fv.label_field(c.text) in ("goal_annual", "goal"):  # 当年绩效目标 row opens the next page
             return True
         if fv.is_level1(c.text) or fv.is_level2(c.text):
             return True
     return False
+
+
+def _titled_project(grid: Grid, title: str) -> str | None:
+    """The project of a card whose grid has no 项目名称 row: its title names it.
+
+    泉州 prints "单警装备、公务用车采购等项目建设项目绩效目标表" above a grid that
+    opens with 专项资金情况; the name is the title less its form words.
+    """
+    if kind_of(title) == "department" or not FORM_TITLE.search(fv.norm(title)):
+        return None
+    if not any(is_indicator_header(_keys(row_cells(grid, r))) for r in range(grid.n_rows)):
+        return None
+    line = next((ln for ln in fv.norm(title).split(" ") if FORM_TITLE.search(ln)), "")
+    name = fv.clean_name(_TABLE_MARK_LEAD.sub("", _TITLE_TAIL.sub("", line)))
+    if _TABLE_MARK.search(name):  # 北京: overflowing cell text + 预算表12 + 项目支出绩效目标表
+        return None
+    return name if fv.is_real_name(name) else None
 
 
 def _untitled_department(grid: Grid, title: str) -> str | None:
@@ -138,6 +190,16 @@ class _Reader:
                 self._close()
                 self.list_state = ListState(title)
             self.list_state.read(grid, page)
+        elif self.list_state and first_on_page and self.list_state.continues(grid, page):
+            self.list_state.read_continuation(grid, page)  # the header printed once, on the first page
+        elif first_on_page and (name := _titled_project(grid, title)):
+            if self.card and self.card.form.project_name == name and page.page_no == self.card.last_page + 1:
+                self.card.read(grid, page)  # the title repeated over the form's next page
+                return
+            self._close()
+            self.card = CardState(page, title)
+            self.card.form.project_name = name
+            self.card.read(grid, page)
         elif self.card and first_on_page and page.page_no == self.card.last_page + 1 \
                 and _looks_like_continuation(grid):
             self.card.read(grid, page)
