@@ -200,7 +200,8 @@ def read_pages(doc: Document, pdf, options: Options) -> None:
 def read_one_page(doc: Document, pdf, i: int, options: Options) -> None:
     """Read page ``i`` (0-based) into ``doc.pages`` through the page stages, each timed by its name
     (``read``, ``ocr``, ``regions``, ``grid``); the route taken goes to the ``pages`` table, and a
-    failure becomes an issue on that page."""
+    failure becomes an issue on that page.
+    """
     page_no = i + 1
     clock = StageClock(doc.timings)
     route = "not read"
@@ -266,7 +267,7 @@ def routing(page, options: Options) -> str:
     f = page.facts
     folded = f"; {f.n_radicals} radical code point(s) folded into ideographs" if f.n_radicals else ""
     if page.kind == PageKind.BLANK:
-        return "blank: no text, images cover {:.0%}".format(f.image_cover)
+        return f"blank: no text, images cover {f.image_cover:.0%}"
     if options.ocr == "always":
         return "OCR: --ocr always"
     if page.kind == PageKind.IMAGE:

@@ -327,7 +327,7 @@ def merge_ocr_texts(a: str, b: str, conf_a: float, conf_b: float, context: DocCo
         if keep_refs and refs["a"] != refs["b"]:
             picks[k] = "a" if refs["a"] == _refs(a) else "b"
         elif bad["a"] != bad["b"]:
-            picks[k] = min(bad, key=bad.get)
+            picks[k] = min(bad, key=lambda side: bad[side])
         elif refs["a"] != refs["b"]:
             continue  # a 文号's issuer is an abbreviation, not prose: no statistics, the lead copy's
         elif context is not None and sa and sb and abs(len(sa) - len(sb)) <= 1 and _misread(
@@ -511,11 +511,11 @@ def merge_indicator_rows(group: list[FormCopy], best: int, context: DocContext |
         level3 = r.level3
         if r.level3 != o.level3 and r.level3 and o.level3:
             level3 = merge_ocr_texts(r.level3, o.level3, ca, cb, context) or r.level3
-        value = (r.value_raw, r.op, r.value, r.value_unit)
+        value: tuple[str, str | None, float | None, str | None] = (r.value_raw, r.op, r.value, r.value_unit)
         if r.value_raw != o.value_raw and r.value_raw and o.value_raw and r.value == o.value:
             merged = merge_ocr_texts(r.value_raw, o.value_raw, ca, cb, context)
             parsed = parse_value(merged) if merged else None
-            if parsed is not None and parsed.value == r.value:  # the number is never changed by a merge
+            if merged and parsed is not None and parsed.value == r.value:  # a merge never changes the number
                 value = (merged, parsed.op, parsed.value, parsed.unit)
         out.append(IndicatorRow(r.scope, r.level1, level2, level3, *value))
     return out

@@ -197,7 +197,8 @@ def is_indicator_header(keys: list[str]) -> bool:
     roles = {_role(k) for k in keys} - {None}
     named = "level3" in roles or "levels" in roles
     others = roles - {"level3", "levels"}
-    return named and bool(others) and (roles & {"value", "value_period", "value_annual", "op", "unit", "level2"}) != set()
+    data_roles = {"value", "value_period", "value_annual", "op", "unit", "level2"}
+    return named and bool(others) and (roles & data_roles) != set()
 
 
 @cache
@@ -218,16 +219,18 @@ def merged_header_roles(key: str) -> list[str] | None:
     if len(key) < 8 or key.count("指") < 2:
         return None
     labels = _header_words()
-    roles, i = [], 0
+    roles: list[str | None] = []
+    i = 0
     while i < len(key):
         label = next((lb for lb in labels if key.startswith(lb, i)), None)
         if label is None:
             return None
         roles.append(_role(label))
         i += len(label)
-    if len(roles) < 3 or None in roles or "level3" not in roles or "value" not in roles:
+    known = [r for r in roles if r is not None]
+    if len(roles) < 3 or len(known) < len(roles) or "level3" not in known or "value" not in known:
         return None
-    return roles
+    return known
 
 
 def text_at(grid: Grid, row: int, span: tuple[float, float]) -> Cell | None:
@@ -315,7 +318,8 @@ def cell_text(cell: Cell, page: Page) -> str:
     across lines, 财政资 / 金); but 《财政部 司法部…》 or "起, 遗属" carry a real
     space, seen as a gap of about a quarter em between two words of one line.
     """
-    words = [w for w in page.words if cell.x0 - 0.5 <= w.xc <= cell.x1 + 0.5 and cell.top - 0.5 <= w.yc <= cell.bottom + 0.5]
+    words = [w for w in page.words
+             if cell.x0 - 0.5 <= w.xc <= cell.x1 + 0.5 and cell.top - 0.5 <= w.yc <= cell.bottom + 0.5]
     if not words:
         return fv.norm(cell.text)
     parts = []
@@ -371,7 +375,8 @@ class CardState:
             elif is_indicator_header(keys):
                 self.specs = header_columns(cells, SCOPE_ANNUAL)
                 self.in_block, self.carry, self.merged = True, {}, None
-            elif merged := next(((c, roles) for c in cells if (roles := merged_header_roles(fv.label_key(c.text)))), None):
+            elif merged := next(((c, roles) for c in cells
+                                 if (roles := merged_header_roles(fv.label_key(c.text)))), None):
                 self.specs, self.in_block, self.carry, self.merged = [], True, {}, merged
             elif self.merged and not self.specs:
                 self._lattice_from_row(grid, r, cells)
@@ -389,6 +394,7 @@ class CardState:
         西安 37 p.34 prints 一级指标二级指标指标内容指标值 in one cell over a
         four-column body: the body's first full row gives each role its x range.
         """
+        assert self.merged is not None  # called only while a merged header is pending
         head, roles = self.merged
         body = [c for c in cells if c.x0 >= head.x0 - 3]
         if len(body) != len(roles):
@@ -417,7 +423,8 @@ class CardState:
                         and fv.label_key(cells[1].text) not in fv.GOAL_HEADERS:
                     self._set(fv.VOCAB["goal_headers"][key], None, c, cells[1:2], "")  # 年度目标 | text (福州, 西安)
                 else:
-                    self.goal_x[SCOPE_ANNUAL if fv.VOCAB["goal_headers"][key] == "goal_annual" else SCOPE_PERIOD] = (c.x0, c.x1)
+                    annual = fv.VOCAB["goal_headers"][key] == "goal_annual"
+                    self.goal_x[SCOPE_ANNUAL if annual else SCOPE_PERIOD] = (c.x0, c.x1)
                 continue
             if (unit := fv.label_unit(c.text)) is not None:
                 self.scale = unit  # 项目资金（万元）, 资金金额(万元), 专项资金情况（万元）, 项目资金（元）
@@ -491,7 +498,7 @@ class CardState:
         return None
 
     def _side(self, label: Cell) -> str:
-        """total (实施期) or annual (年度) side of a 资金来源 label, by column."""
+        """Total (实施期) or annual (年度) side of a 资金来源 label, by column."""
         if self.annual_x is not None and label.x0 >= self.annual_x - 3:
             return "annual"
         return "total"

@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 #: The label vocabulary (extract/vocab/form_labels.json): printed label → field.
-VOCAB: dict = json.loads((Path(__file__).resolve().parents[1] / "vocab" / "form_labels.json").read_text(encoding="utf-8"))
+VOCAB_FILE = Path(__file__).resolve().parents[1] / "vocab" / "form_labels.json"
+VOCAB: dict = json.loads(VOCAB_FILE.read_text(encoding="utf-8"))
 #: Label → projects field, matched by prefix on the label key in this order, so
 #: 项目期 / 项目日期 and 项目概况 (项目基本情况) variants meet.
 LABEL_FIELDS: tuple[tuple[str, str], ...] = tuple((a, b) for a, b in VOCAB["fields"]["prefix"])
@@ -45,7 +46,8 @@ _OPS = {"≥": "≥", "≧": "≥", "≤": "≤", "≦": "≤", ">": ">", "<": "
         "不超过": "≤", "大于": ">", "小于": "<", "等于": "="}
 _VALUE = re.compile(
     r"^(?P<lead>[\u4e00-\u9fff]{1,4}(?=[\d≥≤<>=]))?(?P<op>大于等于|小于等于|不低于|不少于|不高于|不超过|大于|小于|等于|[≥≧≤≦><=＝])?\s*"
-    r"(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>[^\d≥≤<>=，,；;。][^\d]{0,11})?$")  # no digit in a unit: 2026年10月底前 is a date
+    # no digit in a unit: 2026年10月底前 is a date
+    r"(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>[^\d≥≤<>=，,；;。][^\d]{0,11})?$")
 _AMOUNT = re.compile(r"^[-+]?\d+(?:,\d{3})*(?:\.\d+)?$")
 _STAMP = re.compile(r"(\d{4})[-/.年]?(\d{2})[-/.月]?(\d{2})日?\s*(?:(\d{2}):?(\d{2}):?(\d{2}))?")
 
@@ -92,7 +94,7 @@ def label_field(text: str) -> str | None:
 
 
 def source_field(text: str) -> str | None:
-    """central / provincial / local / self / other for a 资金来源 label, else None.
+    """Central / provincial / local / self / other for a 资金来源 label, else None.
 
     Tolerates 中央财政资金 vs 中央财政拨款 and 市县(区)财政资金 broken inside a word
     (市、县（区）财政资) — the keyword is enough.
@@ -103,7 +105,8 @@ def source_field(text: str) -> str | None:
     for word, name in SOURCE_KEYS:
         # the source word opens the label (单位自筹 allowed): 北京市水务改革发展资金 is a name, not 市级资金
         # 其他 alone (or 其他来源) is a source; 其他履职专项业务经费 is a project name (西安 019)
-        if 0 <= key.find(word) <= 2 and ("资" in key or "拨" in key or "自筹" in key or (name == "other" and len(key) <= 4)):
+        funds_word = "资" in key or "拨" in key or "自筹" in key or (name == "other" and len(key) <= 4)
+        if 0 <= key.find(word) <= 2 and funds_word:
             return name
     return None
 

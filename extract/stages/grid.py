@@ -177,14 +177,16 @@ def find_rule_tables(page: Page, ruled: Sequence[Grid]) -> list[Grid]:
 
 def _partial_rules(page: Page, x0: float, x1: float, top: float, bottom: float) -> list[Ruling]:
     """Short horizontal rules in a rules-only table's header (between ``top`` and ``bottom``): each
-    underlines a label that spans the columns below it (2025年预算数 over 合计 | 基本支出 | 项目支出)."""
+    underlines a label that spans the columns below it (2025年预算数 over 合计 | 基本支出 | 项目支出).
+    """
     return [r for r in page.rulings if r.orientation == "h" and top + SNAP < r.top < bottom - SNAP
             and x0 - SNAP <= r.x0 and r.x1 <= x1 + SNAP and (r.x1 - r.x0) < (x1 - x0) - 4 * SNAP]
 
 
 def _boxes(cols: list[float], rows: list[float], spans: list[Ruling]) -> list[tuple[float, float, float, float]]:
     """Cell boxes of the lattice; in the row just above a partial rule, the columns the rule
-    covers form one merged cell."""
+    covers form one merged cell.
+    """
     merged: dict[int, list[tuple[int, int]]] = {}
     for r in spans:
         j = _index(rows, r.top) - 1  # the row whose bottom edge the rule draws

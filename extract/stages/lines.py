@@ -317,7 +317,8 @@ def row_identity(row: list[str], cols: list[int], roles: list[str],
 
 def _name_columns(label_cols: list[int], headers: list[str]) -> list[int]:
     """The label columns that name the row (名称 / 项目 / 科目 / 单位 / 年度), when the
-    table also has descriptive text columns (采购时间, 规格型号, 采购组织形式 …)."""
+    table also has descriptive text columns (采购时间, 规格型号, 采购组织形式 …).
+    """
     named = [c for c in label_cols if _NAME_HEADER.search(headers[c])]
     return named or label_cols
 

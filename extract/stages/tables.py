@@ -97,7 +97,8 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
 
 def _claim_wrapped_yuan(grid: Grid, page: Page) -> str | None:
     """单位：万 / 元 wrapped so that 元 falls inside the grid's first header cell
-    (Xi'an 表12 printed 元预算金额): take the 元 back for the unit."""
+    (Xi'an 表12 printed 元预算金额): take the 元 back for the unit.
+    """
     for w in page.words:
         if w.text == "元" and grid.top - 8 <= w.yc <= grid.top + 15 and grid.x0 <= w.xc <= grid.x1:
             for cell in grid.cells:
