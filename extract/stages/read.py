@@ -270,6 +270,8 @@ def glyphs_to_words(glyphs: list[Glyph], rulings: list[Ruling]) -> list[Word]:
             gap = g.x0 - last.x1
             if not same_line or gap > 0.9 * size or gap < -0.5 * size or _ruling_between(verticals, last, g):
                 flush()
+            elif gap > 0.4 * size and _digit_meets_ideograph(last.ch, g.ch):
+                flush()
             elif g.ch.isspace() and gap > 0.2 * size:
                 flush()
         if g.ch.isspace():
@@ -280,6 +282,15 @@ def glyphs_to_words(glyphs: list[Glyph], rulings: list[Ruling]) -> list[Word]:
     if cur:
         flush()
     return words
+
+
+def _digit_meets_ideograph(a: str, b: str) -> bool:
+    """A digit next to an ideograph: with a gap between them they are two cells' texts (an amount
+    right-aligned in its column, the next column's label left-aligned) even where no ruling parts them."""
+    def cjk(ch: str) -> bool:
+        return "\u4e00" <= ch <= "\u9fff"
+
+    return (a.isdigit() and cjk(b)) or (cjk(a) and b.isdigit())
 
 
 def _ruling_between(verticals: list[Ruling], a: Glyph, b: Glyph) -> bool:
