@@ -215,6 +215,7 @@ def _rule_table(page: Page, seg: list[Ruling], lines: list[list[Word]], rules: l
     grid = cells_to_grid(_boxes(cols, rows, spans), page.page_no)
     if grid is not None:
         fill_cells(grid, [w for ln in lines_in for w in ln])
+        grid.header_rows = sum(1 for y in rows[1:] if y <= header_rule.top + SNAP)
     return grid
 
 
