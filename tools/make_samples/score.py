@@ -46,6 +46,9 @@ class Score:
     tables_exact: int
     missed: list[tuple]
     extra: list[tuple]
+    text_pages: int = 0
+    ocr_pages: int = 0
+    status: str = ""
 
     @property
     def line_share(self) -> float:
@@ -62,10 +65,11 @@ def score(pdf: Path, truth: dict) -> Score:
     tables_got = Counter(table_row(t) for t in res.rows["budget_tables"])
     keys_want = Counter(t["table_key"] for t in truth["budget_tables"])
     keys_got = Counter(t["table_key"] for t in res.rows["budget_tables"])
+    doc = res.rows["documents"][0]
     return Score(pdf.stem, sum(want.values()), sum((want & got).values()), sum((got - want).values()),
                  sum(keys_want.values()), sum((keys_want & keys_got).values()),
                  sum((tables_want & tables_got).values()), sorted((want - got).elements(), key=str),
-                 sorted((got - want).elements(), key=str))
+                 sorted((got - want).elements(), key=str), doc["text_pages"], doc["ocr_pages"], doc["status"])
 
 
 def score_folder(folder: Path) -> list[Score]:
