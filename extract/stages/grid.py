@@ -142,12 +142,13 @@ def find_rule_tables(page: Page, ruled: Sequence[Grid]) -> list[Grid]:
     """Tables drawn with horizontal rules only (三线表: top, under the header, bottom).
 
     Long horizontal rules sharing their left and right ends frame a table; a caption between two of them
-    (a title, 单位：万元, 预算公开表N) means they belong to two tables. Its rows are the text lines
-    (boundaries half-way between lines and at the rules; in the header, a label wrapped in its cell stays
-    one row), its columns the blank vertical strips that every body line and every header label naming one
-    column leaves free, and the ends of the partial rules that underline the labels spanning several
-    columns. A table broken by a page has no bottom rule: its body runs on below its last rule. The result
-    is an ordinary :class:`Grid`, so headers, titles and lines are read as for ruled tables.
+    (a title, 单位：万元, 预算公开表N) means they belong to two tables, and the second rule closes the
+    header. Its rows are the text lines (boundaries half-way between lines and at the rules; a label
+    wrapped in its cell stays one row); its columns are the header's leaf labels, each given the clusters
+    of body text it heads (:func:`_column_bounds`), with the ends of the partial rules that underline the
+    labels spanning several columns as exact edges. A table broken by a page has no bottom rule: its body
+    runs on below the header rule. The result is an ordinary :class:`Grid`, so headers, titles and lines
+    are read as for ruled tables.
     """
     from extract.stages.layout import group_lines
 
@@ -198,7 +199,8 @@ def _rule_table(page: Page, seg: list[Ruling], lines: list[list[Word]], rules: l
     x0, x1, top = seg[0].x0, seg[0].x1, seg[0].top
     inside = [ln for ln in lines if top < _yc(ln) and x0 - 2 <= ln[0].xc and ln[-1].xc <= x1 + 2]
     framed = [ln for ln in inside if _yc(ln) < seg[-1].top]
-    below = _run_on(inside[len(framed):], seg[-1].top, rules, framed)
+    open_bottom = not any(_yc(ln) > seg[1].top for ln in framed)  # no body under the header rule
+    below = _run_on(inside[len(framed):], seg[-1].top, rules, framed) if open_bottom else []
     lines_in = framed + below
     has_amount = [any(is_amount(w.text) for w in ln) for ln in lines_in]
     if sum(has_amount) < 2 and len(seg) < 3:
