@@ -54,9 +54,24 @@ def model():
     return doc.load_model()
 
 
+#: Two documents that between them hold every value but one of each dimension, read in the fast suite.
+QUICK = [styles.Style("ukai", "three_line", "rotated", True, None, "inline"),
+         styles.Style("uming", "grid", "landscape", False, 0.8, "none")]
+
+
+@pytest.mark.parametrize("style", QUICK, ids=[s.name for s in QUICK])
+def test_two_styles_are_read_exactly(style, model, tmp_path):
+    """A quick check of the hardest combination (三线表 on /Rotate 90 pages in Kangxi) and a second one."""
+    _check(style, model, tmp_path)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("style", STYLES, ids=[s.name for s in STYLES])
 def test_style_is_read_exactly(style, model, tmp_path):
+    _check(style, model, tmp_path)
+
+
+def _check(style: styles.Style, model, tmp_path: Path) -> None:
     """Budget lines ≥ 99.5% exact, every table keyed, numbered, titled and paged as drawn, no OCR."""
     from tools.make_samples.__main__ import n_pages
 

@@ -81,7 +81,7 @@ class TableLook:
     numbering: str = "label"
 
     def title_line(self, t: BudgetTable) -> str:
-        """The title as printed (the truth's title is its NFKC)."""
+        """The title as printed (the truth's title is its NFKC, whitespace removed)."""
         return f"表{CN[t.no - 1]}\u3000{t.title}" if self.numbering == "inline" else t.title
 
     def printed_no(self, t: BudgetTable) -> int | None:
