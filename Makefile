@@ -4,7 +4,8 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
-APT_PKGS := poppler-utils tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei chromium
+APT_PKGS := poppler-utils tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei fonts-wqy-microhei \
+            fonts-arphic-uming fonts-arphic-ukai chromium
 
 .PHONY: run test test-fast bench samples schemas report clean deps apt
 
@@ -22,6 +23,7 @@ bench: $(STAMP)
 
 samples: $(STAMP)
 	$(BIN)/python -m tools.make_samples samples/
+	$(BIN)/python -m tools.make_samples --styles samples-styles/
 
 schemas: $(STAMP)
 	$(BIN)/extract schema --out schemas/
@@ -35,7 +37,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-# System packages: OCR engine data, pdftoppm, the CJK font the sample generator embeds.
+# System packages: OCR engine data, pdftoppm, the CJK fonts the sample generator embeds.
 apt:
 	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

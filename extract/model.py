@@ -110,6 +110,9 @@ class Grid:
     cells: list[Cell]
     method: str = "text"
     row_pages: list[int] | None = None  # per row, when rows come from two pages (joined fragment)
+    #: Rows above a rules-only table's header rule: header whatever they hold (a row of column numbers,
+    #: a row of sub-labels under spanning cells). None for ruled grids, whose spans say it.
+    header_rows: int | None = None
 
     def matrix(self, fill_merged: bool = False) -> list[list[str]]:
         """Row-major text matrix; merged cells fill every slot when ``fill_merged``."""

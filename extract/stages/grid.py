@@ -141,38 +141,123 @@ COLUMN_GAP = 6.0
 def find_rule_tables(page: Page, ruled: Sequence[Grid]) -> list[Grid]:
     """Tables drawn with horizontal rules only (三线表: top, under the header, bottom).
 
-    Long horizontal rules sharing their left and right ends frame a region; its
-    rows are the text lines (boundaries half-way between lines and at the rules),
-    its columns the blank vertical strips that every line holding an amount
-    leaves free (header words may straddle them). The result is an ordinary
-    :class:`Grid`, so headers, titles and lines are read as for ruled tables.
+    Long horizontal rules sharing their left and right ends frame a table; a caption between two of them
+    (a title, 单位：万元, 预算公开表N) means they belong to two tables, and the second rule closes the
+    header. Its rows are the text lines (boundaries half-way between lines and at the rules; a label
+    wrapped in its cell stays one row); its columns are the header's leaf labels, each given the clusters
+    of body text it heads (:func:`_column_bounds`), with the ends of the partial rules that underline the
+    labels spanning several columns as exact edges. A table broken by a page has no bottom rule: its body
+    runs on below the header rule. The result is an ordinary :class:`Grid`, so headers, titles and lines
+    are read as for ruled tables.
     """
     from extract.stages.layout import group_lines
-    from extract.stages.numbers import is_amount
 
     rules = sorted((r for r in page.rulings if r.orientation == "h"
                     and r.x1 - r.x0 >= RULE_TABLE_MIN_WIDTH * page.width
                     and not any(g.x0 - SNAP <= r.x0 and r.x1 <= g.x1 + SNAP and g.top - SNAP <= r.top <= g.bottom + SNAP
                                 for g in ruled)), key=lambda r: r.top)
+    free = [w for w in page.words if not any(g.x0 - 1 <= w.xc <= g.x1 + 1 and g.top - 1 <= w.yc <= g.bottom + 1
+                                             for g in ruled)]
+    lines = group_lines(free)
     out: list[Grid] = []
     for group in _rule_groups(rules):
-        x0, x1, top, bottom = group[0].x0, group[0].x1, group[0].top, group[-1].top
-        words = [w for w in page.words if x0 - 2 <= w.xc <= x1 + 2 and top < w.yc < bottom]
-        lines = group_lines(words)
-        body = [ln for ln in lines if any(is_amount(w.text) for w in ln)]
-        if len(body) < 2:
-            continue
-        cols = _column_bounds(body, x0, x1)
-        first_body = min(w.top for w in body[0])
-        spans = _partial_rules(page, x0, x1, top, first_body)  # header spans only, never over amounts
-        rows = _row_bounds(lines, [r.top for r in group] + [r.top for r in spans])
-        if len(cols) < 3 or len(rows) < 3:
-            continue
-        grid = cells_to_grid(_boxes(cols, rows, spans), page.page_no)
-        if grid is not None:
-            fill_cells(grid, words)
-            out.append(grid)
+        for seg in _split_at_captions(group, lines):
+            grid = _rule_table(page, seg, lines, rules)
+            if grid is not None:
+                out.append(grid)
     return out
+
+
+def _split_at_captions(group: list[Ruling], lines: list[list[Word]]) -> list[list[Ruling]]:
+    """Rules of one group, cut where a caption line lies between two consecutive rules."""
+    segments = [[group[0]]]
+    for upper, lower in zip(group, group[1:]):
+        between = [ln for ln in lines if upper.top < _yc(ln) < lower.top and upper.x0 - 2 <= ln[0].xc <= upper.x1 + 2]
+        if any(_is_caption(ln) for ln in between):
+            segments.append([])
+        segments[-1].append(lower)
+    return [s for s in segments if len(s) >= 2]
+
+
+def _is_caption(line: list[Word]) -> bool:
+    """A line printed above or beside a table, never inside one: its title, unit or 表N label."""
+    from extract.stages.normalise import compact
+    from extract.stages.table_keys import looks_like_title
+
+    text = compact(" ".join(w.text for w in line))
+    return looks_like_title(text) or text.startswith(("单位:", "单位名称:", "预算公开表", "公开表", "附表"))
+
+
+def _yc(line: list[Word]) -> float:
+    return sum(w.yc for w in line) / len(line)
+
+
+def _rule_table(page: Page, seg: list[Ruling], lines: list[list[Word]], rules: list[Ruling]) -> Grid | None:
+    """The grid of one rules-only table framed by the rules ``seg`` (top to bottom), or None."""
+    from extract.stages.numbers import is_amount
+
+    x0, x1, top = seg[0].x0, seg[0].x1, seg[0].top
+    inside = [ln for ln in lines if top < _yc(ln) and x0 - 2 <= ln[0].xc and ln[-1].xc <= x1 + 2]
+    framed = [ln for ln in inside if _yc(ln) < seg[-1].top]
+    open_bottom = not any(_yc(ln) > seg[1].top for ln in framed)  # no body under the header rule
+    below = _run_on(inside[len(framed):], seg[-1].top, rules, framed) if open_bottom else []
+    lines_in = framed + below
+    has_amount = [any(is_amount(w.text) for w in ln) for ln in lines_in]
+    if sum(has_amount) < 2 and len(seg) < 3:
+        return None
+    header_rule = seg[1]  # the second rule closes the header (its last row may number the columns: 1 2 3)
+    bottom = seg[-1].top if not below else max(w.bottom for w in below[-1]) + 2
+    spans = _partial_rules(page, x0, x1, top, header_rule.top)  # header spans only, never over amounts
+    header = [ln for ln in lines_in if _yc(ln) < header_rule.top]
+    body = [ln for ln in lines_in if _yc(ln) > header_rule.top]
+    cols = _column_bounds(body, x0, x1, spans, _leaf_labels(header, spans))
+    rows = _row_bounds(lines_in, [r.top for r in seg] + [r.top for r in spans] + [bottom], _line_gap(body, 0.0))
+    if len(cols) < 3 or len(rows) < 3:
+        return None
+    grid = cells_to_grid(_boxes(cols, rows, spans), page.page_no)
+    if grid is not None:
+        fill_cells(grid, [w for ln in lines_in for w in ln])
+        grid.header_rows = sum(1 for y in rows[1:] if y <= header_rule.top + SNAP)
+    return grid
+
+
+def _run_on(lines: list[list[Word]], last_rule: float, rules: list[Ruling], framed: list[list[Word]]
+            ) -> list[list[Word]]:
+    """The body lines of a table that a page break left without its bottom rule: the lines below its last
+    rule up to the next caption, rule or wide gap (the page number below the text block), if any of them
+    holds an amount."""
+    from extract.stages.numbers import is_amount
+
+    run: list[list[Word]] = []
+    prev_bottom = last_rule
+    pitch = _line_gap(framed)
+    for ln in lines:
+        top = min(w.top for w in ln)
+        if _is_caption(ln) or any(prev_bottom < r.top < top for r in rules) or top - prev_bottom > 2.5 * pitch:
+            break
+        run.append(ln)
+        prev_bottom = max(w.bottom for w in ln)
+    return run if any(is_amount(w.text) for ln in run for w in ln) else []
+
+
+def _line_gap(lines: list[list[Word]], floor: float = 6.0) -> float:
+    """The usual (median) blank height between consecutive lines, at least ``floor`` points."""
+    gaps = sorted(min(w.top for w in b) - max(w.bottom for w in a) for a, b in zip(lines, lines[1:]))
+    return max(gaps[len(gaps) // 2] if gaps else 0.0, floor)
+
+
+def _leaf_labels(header: list[list[Word]], spans: list[Ruling]) -> list[Word]:
+    """The header words that name one column each: those with no other header word below them in their
+    x range (the lowest label of a column; a wrapped label's last line) and no partial rule under them (a
+    label a rule underlines spans the columns below it)."""
+    words = [w for ln in header for w in ln]
+
+    def leaf(w: Word) -> bool:
+        below = any(v is not w and v.yc > w.yc + 0.5 * w.size and v.x0 < w.x1 and v.x1 > w.x0 for v in words)
+        underlined = any(r.x0 - SNAP <= w.xc <= r.x1 + SNAP and r.top > w.bottom for r in spans)
+        return not below and not underlined
+
+    return sorted((w for w in words if leaf(w)), key=lambda w: w.xc)
 
 
 def _partial_rules(page: Page, x0: float, x1: float, top: float, bottom: float) -> list[Ruling]:
@@ -217,27 +302,88 @@ def _rule_groups(rules: list[Ruling]) -> list[list[Ruling]]:
     return [g for g in groups if len(g) >= 2]
 
 
-def _column_bounds(body_lines: list[list[Word]], x0: float, x1: float) -> list[float]:
-    """Column edges at the middle of every blank strip the body lines leave free."""
-    covered = sorted((w.x0, w.x1) for line in body_lines for w in line)
+def _column_bounds(lines: list[list[Word]], x0: float, x1: float, spans: Sequence[Ruling] = (),
+                   labels: Sequence[Word] = ()) -> list[float]:
+    """Column edges from the body ``lines``, the header's leaf ``labels`` and the partial rules' ends.
+
+    The body's words form clusters parted by blank vertical strips. Without labels every strip holds an
+    edge. With them, every label is a column and every cluster belongs to one of them (:func:`_columns`);
+    the edge between two columns lies between their extents, at a partial rule's end where one lies there
+    (such a rule ends where its column does), else half-way.
+    """
+    extents = [(w.x0, w.x1) for ln in lines for w in ln]
+    strips = _blank_strips(extents, x0, x1)
+    ends = sorted({round(x, 1) for r in spans for x in (r.x0, r.x1) if x0 + SNAP < x < x1 - SNAP})
+    groups: list[tuple[float, float]] = []  # leaf labels that overlap in x are one column's
+    for w in labels:
+        if groups and w.x0 < groups[-1][1]:
+            groups[-1] = (groups[-1][0], max(groups[-1][1], w.x1))
+        else:
+            groups.append((w.x0, w.x1))
+    clusters = [(a, b) for a, b in zip([x0] + [s[1] for s in strips], [s[0] for s in strips] + [x1])
+                if any(a - 0.5 <= e0 and e1 <= b + 0.5 for e0, e1 in extents)]
+    hulls = _columns(groups, clusters) if len(groups) >= 2 else None
+    places = [s for s in strips if s[0] > x0 and s[1] < x1] if hulls is None else \
+        [(a[1], b[0]) for a, b in zip(hulls, hulls[1:])]
     edges = [x0]
-    end = covered[0][1] if covered else x0
-    for a, b in covered[1:]:
+    for a, b in places:
+        held = [x for x in ends if a - SNAP <= x <= b + SNAP]
+        edges.append(held[0] if held else (a + b) / 2)
+    return sorted(edges) + [x1]
+
+
+def _columns(labels: list[tuple[float, float]], clusters: list[tuple[float, float]]
+             ) -> list[tuple[float, float]] | None:
+    """Each column's extent: its label joined with the body clusters it is given, in order, extents not
+    overlapping; the assignment that gives the most labels a cluster, then the narrowest columns.
+    None when no assignment fits (a label straddling two clusters)."""
+    from functools import lru_cache
+
+    @lru_cache(maxsize=None)
+    def best(i: int, j: int, prev: float) -> tuple[tuple[int, float], tuple] | None:
+        if i == len(labels):
+            return ((0, 0.0), ()) if j == len(clusters) else None
+        found = None
+        for k in range(len(clusters) - j + 1):
+            parts = [labels[i], *clusters[j:j + k]]
+            hull = (min(p[0] for p in parts), max(p[1] for p in parts))
+            if hull[0] < prev - 1.0:
+                break
+            rest = best(i + 1, j + k, hull[1])
+            if rest is None:
+                continue
+            score = (rest[0][0] + (k > 0), rest[0][1] - (hull[1] - hull[0]))
+            if found is None or score > found[0]:
+                found = (score, (hull, *rest[1]))
+        return found
+
+    result = best(0, 0, float("-inf"))
+    return list(result[1]) if result else None
+
+
+def _blank_strips(extents: list[tuple[float, float]], x0: float, x1: float) -> list[tuple[float, float]]:
+    """The x intervals at least COLUMN_GAP wide that no extent covers, between ``x0`` and ``x1``."""
+    strips = []
+    end = x0
+    for a, b in sorted(extents):
         if a - end >= COLUMN_GAP:
-            edges.append((a + end) / 2)
+            strips.append((end, a))
         end = max(end, b)
-    edges.append(x1)
-    return edges
+    if x1 - end >= COLUMN_GAP:
+        strips.append((end, x1))
+    return strips
 
 
-def _row_bounds(lines: list[list[Word]], rule_ys: list[float]) -> list[float]:
-    """Row edges: the rules, and half-way between consecutive text lines."""
+def _row_bounds(lines: list[list[Word]], rule_ys: list[float], row_gap: float = 0.0) -> list[float]:
+    """Row edges: the rules, and half-way between consecutive text lines, except between two lines closer
+    than half the table's usual gap between rows (``row_gap``): a label wrapped in its cell."""
     bounds = {round(y, 1) for y in rule_ys}
     for a, b in zip(lines, lines[1:]):
         gap_top = max(w.bottom for w in a)
         gap_bottom = min(w.top for w in b)
         mid = (gap_top + gap_bottom) / 2
-        if not any(abs(mid - y) <= 2 * SNAP for y in rule_ys):
+        wrapped = gap_bottom - gap_top < 0.5 * row_gap
+        if not wrapped and not any(abs(mid - y) <= 2 * SNAP for y in rule_ys):
             bounds.add(round(mid, 1))
     return sorted(bounds)
 

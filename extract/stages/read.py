@@ -59,7 +59,7 @@ def read_page(pdf_page: pdfium.PdfPage, page_no: int) -> Page:
     width, height = pdf_page.get_size()
     rotation = pdf_page.get_rotation()
     to_top_left = _transform(pdf_page, width, height, rotation)
-    glyphs = _read_glyphs(pdf_page, to_top_left)
+    glyphs = _read_glyphs(pdf_page, to_top_left, rotation)
     main = dominant_angle(glyphs)
     kept, n_watermark = _drop_watermark(glyphs, main)
     rulings, image_area = _read_paths(pdf_page, to_top_left)
@@ -133,22 +133,25 @@ def _is_bad(ch: str, map_error: bool) -> bool:
 
 
 def _transform(pdf_page: pdfium.PdfPage, width: float, height: float, rotation: int):
-    """PDF user space (origin bottom-left, unrotated) → top-left view coordinates."""
-    if rotation % 360 == 0:
-        return lambda x, y: (x, height - y)
-    raw = pdf_page.raw
-    scale = 20  # PageToDevice works in integer device pixels; scale up for precision
-    w, h = int(width * scale), int(height * scale)
-    dx, dy = ctypes.c_int(), ctypes.c_int()
+    """PDF user space (origin bottom-left, unrotated) → top-left coordinates of the page as viewed.
 
-    def to_view(x: float, y: float) -> tuple[float, float]:
-        pdfium_c.FPDF_PageToDevice(raw, 0, 0, w, h, rotation // 90, x, y, ctypes.byref(dx), ctypes.byref(dy))
-        return dx.value / scale, dy.value / scale
+    ``width`` × ``height`` is the viewed size (pdfium swaps them for /Rotate 90 and 270). /Rotate turns the
+    page clockwise for viewing, so a landscape table stored on a portrait MediaBox with /Rotate 90 reads
+    left to right here. Plain arithmetic: pdfium's FPDF_PageToDevice mirrored such pages.
+    """
+    turn = rotation % 360
+    if turn == 90:  # user x runs down the view, user y runs right
+        return lambda x, y: (y, x)
+    if turn == 180:
+        return lambda x, y: (width - x, y)
+    if turn == 270:  # user x runs up the view, user y runs left
+        return lambda x, y: (width - y, height - x)
+    return lambda x, y: (x, height - y)
 
-    return to_view
 
-
-def _read_glyphs(pdf_page: pdfium.PdfPage, to_view) -> list[Glyph]:
+def _read_glyphs(pdf_page: pdfium.PdfPage, to_view, rotation: int = 0) -> list[Glyph]:
+    """The page's glyphs in view coordinates; ``angle`` is the baseline's as viewed (the text matrix's angle
+    less the page's clockwise /Rotate), so text that /Rotate turns upright is not turned again."""
     textpage = pdf_page.get_textpage()
     tp = textpage.raw
     n = pdfium_c.FPDFText_CountChars(tp)
@@ -166,7 +169,7 @@ def _read_glyphs(pdf_page: pdfium.PdfPage, to_view) -> list[Glyph]:
         if not pdfium_c.FPDFText_GetLooseCharBox(tp, i, ctypes.byref(rect)):
             continue
         pdfium_c.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix))
-        angle = math.degrees(math.atan2(matrix.b, matrix.a)) % 360
+        angle = (math.degrees(math.atan2(matrix.b, matrix.a)) - rotation) % 360
         pdfium_c.FPDFText_GetFillColor(tp, i, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a))
         light = min(r.value, g.value, b.value) >= LIGHT_INK or a.value < 200
         map_error = pdfium_c.FPDFText_HasUnicodeMapError(tp, i) == 1
@@ -267,6 +270,8 @@ def glyphs_to_words(glyphs: list[Glyph], rulings: list[Ruling]) -> list[Word]:
             gap = g.x0 - last.x1
             if not same_line or gap > 0.9 * size or gap < -0.5 * size or _ruling_between(verticals, last, g):
                 flush()
+            elif gap > 0.4 * size and _digit_meets_ideograph(last.ch, g.ch):
+                flush()
             elif g.ch.isspace() and gap > 0.2 * size:
                 flush()
         if g.ch.isspace():
@@ -277,6 +282,15 @@ def glyphs_to_words(glyphs: list[Glyph], rulings: list[Ruling]) -> list[Word]:
     if cur:
         flush()
     return words
+
+
+def _digit_meets_ideograph(a: str, b: str) -> bool:
+    """A digit next to an ideograph: with a gap between them they are two cells' texts (an amount
+    right-aligned in its column, the next column's label left-aligned) even where no ruling parts them."""
+    def cjk(ch: str) -> bool:
+        return "\u4e00" <= ch <= "\u9fff"
+
+    return (a.isdigit() and cjk(b)) or (cjk(a) and b.isdigit())
 
 
 def _ruling_between(verticals: list[Ruling], a: Glyph, b: Glyph) -> bool:

@@ -238,11 +238,12 @@ def _is_column_number_row(row: list[str]) -> bool:
 def split_header(grid: Grid) -> int:
     """Number of header rows at the top of a grid.
 
-    At least as deep as the merged cells of the first row reach; then up to the
-    first row that looks like a body row (an amount, a code or a total).
+    At least as deep as the merged cells of the first row reach (or a rules-only
+    table's header rule); then up to the first row that looks like a body row (an
+    amount, a code or a total).
     """
     matrix = grid.matrix()
-    depth = max((c.row_span for c in grid.cells if c.row == 0), default=1)
+    depth = max([c.row_span for c in grid.cells if c.row == 0] + [grid.header_rows or 0], default=1)
     for r in range(grid.n_rows):
         if (r >= depth and _row_is_body(matrix[r])) or (0 < r < depth and is_totals_row(matrix[r])):
             return r

@@ -53,9 +53,17 @@ def main(argv=None):
     ap.add_argument("--scan-mode", choices=["default", "jpeg"], default="default",
                     help="jpeg: grey JPEG q62 image pages (large files, not committed); default: scanned=CCITT G4 "
                          "bilevel, mixed=4-level grey (keeps every committed PDF < 1.5 MB)")
+    ap.add_argument("--styles", action="store_true",
+                    help="write the style corpus (the 13 tables in 36 styles, tools/make_samples/styles.py) to OUT "
+                         "instead of the samples")
     a = ap.parse_args(argv)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
+    if a.styles:
+        from .styles import write_all
+
+        write_all(out, write, n_pages, only=a.only)
+        return
     model = D.load_model()
     want = lambda n: not a.only or n in a.only
 

@@ -27,6 +27,11 @@ FONT_DIR = "/usr/share/fonts/truetype/wqy/"
 _FONTS_DONE = False
 
 
+#: Faces the style corpus draws besides WenQuanYi (Debian fonts-arphic-uming / -ukai): name → (file, subfont).
+ARPHIC = {"UM": ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),  # AR PL UMing CN (Ming/Song)
+          "UK": ("/usr/share/fonts/truetype/arphic/ukai.ttc", 0)}  # AR PL UKai CN (Kai)
+
+
 def register_fonts():
     global _FONTS_DONE
     if _FONTS_DONE:
@@ -34,6 +39,14 @@ def register_fonts():
     pdfmetrics.registerFont(TTFont("ZH", FONT_DIR + "wqy-zenhei.ttc", subfontIndex=0))
     pdfmetrics.registerFont(TTFont("ZHB", FONT_DIR + "wqy-microhei.ttc", subfontIndex=0))
     _FONTS_DONE = True
+
+
+def register_arphic(name: str) -> None:
+    """Register one AR PL face on demand: only the style corpus needs them, so the other samples do not
+    require the packages."""
+    if name in ARPHIC and name not in pdfmetrics.getRegisteredFontNames():
+        path, index = ARPHIC[name]
+        pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
 
 
 PAGE_W, PAGE_H = A4
@@ -51,6 +64,34 @@ def use_bold_font(name: str) -> None:
     BOLD_FONT = name
 
 
+@dataclass(frozen=True)
+class TableLook:
+    """How the budget tables are drawn. The defaults are the look of the committed samples; the style corpus
+    (``styles.py``) varies every field.
+
+    ``rules``: ``grid`` (every cell ruled) or ``three_line`` (三线表: a heavy rule above and below the table, one
+    under the header, and partial rules under header cells that span several columns). ``shade``: grey level
+    of the header fill, None for none. ``numbering``: ``label`` (a 预算公开表N line above the title), ``inline``
+    (表N starts the title) or ``none`` (the table is not numbered)."""
+    regular: str = "ZH"
+    bold: str | None = None  # None: BOLD_FONT
+    pagesize: tuple[float, float] = A4
+    rules: str = "grid"
+    shade: float | None = 0.93
+    numbering: str = "label"
+
+    def title_line(self, t: BudgetTable) -> str:
+        """The title as printed (the truth's title is its NFKC, whitespace removed)."""
+        return f"表{CN[t.no - 1]}\u3000{t.title}" if self.numbering == "inline" else t.title
+
+    def printed_no(self, t: BudgetTable) -> int | None:
+        return None if self.numbering == "none" else t.no
+
+    @property
+    def body_w(self) -> float:
+        return self.pagesize[0] - 2 * MARGIN_X
+
+
 @dataclass
 class Ctx:
     """Render options + the page registry filled while drawing."""
@@ -61,6 +102,7 @@ class Ctx:
     mutation: dict | None = None
     watermark: bool = True
     page_numbers: bool = True
+    look: TableLook = TableLook()
 
     def note(self, key, page):
         self.registry.setdefault(key, page)
@@ -118,7 +160,7 @@ class TOCLine(Flowable):
 
     def draw(self):
         c = self.canv
-        font, size = (BOLD_FONT if self.bold else "ZH"), 11
+        font, size = (BOLD_FONT if self.bold else self.ctx.look.regular), 11
         c.setFont(font, size)
         t = self.ctx.tx(self.text)
         c.drawString(self.indent, 5, t)
@@ -133,8 +175,12 @@ class TOCLine(Flowable):
 
 
 # ---------------------------------------------------------------- styles
-def styles():
+def styles(look: TableLook = TableLook()):
+    """Paragraph styles in the look's faces (one face for both when ``look.bold`` is set)."""
     register_fonts()
+    for name in (look.regular, look.bold):
+        register_arphic(name)
+    BOLD_FONT, ZH = look.bold or globals()["BOLD_FONT"], look.regular  # noqa: N806 - shadow the module names
     st = {}
     st["cover1"] = ParagraphStyle("cover1", fontName=BOLD_FONT, fontSize=28, leading=40, alignment=TA_CENTER)
     st["cover2"] = ParagraphStyle("cover2", fontName=BOLD_FONT, fontSize=22, leading=32, alignment=TA_CENTER)
@@ -144,24 +190,24 @@ def styles():
     st["h1"] = ParagraphStyle("h1", fontName=BOLD_FONT, fontSize=12.5, leading=22, spaceBefore=6, spaceAfter=2,
                               firstLineIndent=25)
     st["h2"] = ParagraphStyle("h2", fontName=BOLD_FONT, fontSize=11.5, leading=20, firstLineIndent=23)
-    st["h3"] = ParagraphStyle("h3", fontName="ZH", fontSize=11, leading=20, firstLineIndent=22)
-    st["p"] = ParagraphStyle("p", fontName="ZH", fontSize=10.5, leading=19, firstLineIndent=21,
+    st["h3"] = ParagraphStyle("h3", fontName=ZH, fontSize=11, leading=20, firstLineIndent=22)
+    st["p"] = ParagraphStyle("p", fontName=ZH, fontSize=10.5, leading=19, firstLineIndent=21,
                              wordWrap="CJK", alignment=TA_LEFT, spaceAfter=2)
-    st["tlabel"] = ParagraphStyle("tlabel", fontName="ZH", fontSize=9, leading=12)
+    st["tlabel"] = ParagraphStyle("tlabel", fontName=ZH, fontSize=9, leading=12)
     st["ttitle"] = ParagraphStyle("ttitle", fontName=BOLD_FONT, fontSize=14.5, leading=22, alignment=TA_CENTER,
                                   spaceAfter=4)
-    st["tmeta"] = ParagraphStyle("tmeta", fontName="ZH", fontSize=9, leading=12)
+    st["tmeta"] = ParagraphStyle("tmeta", fontName=ZH, fontSize=9, leading=12)
     st["tmetar"] = ParagraphStyle("tmetar", parent=st["tmeta"], alignment=TA_RIGHT)
     st["th"] = ParagraphStyle("th", fontName=BOLD_FONT, fontSize=8.5, leading=10.5, alignment=TA_CENTER, wordWrap="CJK")
-    st["td"] = ParagraphStyle("td", fontName="ZH", fontSize=8.5, leading=10.5, wordWrap="CJK")
+    st["td"] = ParagraphStyle("td", fontName=ZH, fontSize=8.5, leading=10.5, wordWrap="CJK")
     st["tdr"] = ParagraphStyle("tdr", parent=st["td"], alignment=TA_RIGHT)
-    st["note"] = ParagraphStyle("note", fontName="ZH", fontSize=9.5, leading=14, spaceBefore=4)
+    st["note"] = ParagraphStyle("note", fontName=ZH, fontSize=9.5, leading=14, spaceBefore=4)
     st["ftitle"] = ParagraphStyle("ftitle", fontName=BOLD_FONT, fontSize=14, leading=20, alignment=TA_CENTER)
-    st["fsub"] = ParagraphStyle("fsub", fontName="ZH", fontSize=10.5, leading=16, alignment=TA_CENTER, spaceAfter=4)
-    st["fc"] = ParagraphStyle("fc", fontName="ZH", fontSize=7.8, leading=10, wordWrap="CJK", alignment=TA_CENTER)
+    st["fsub"] = ParagraphStyle("fsub", fontName=ZH, fontSize=10.5, leading=16, alignment=TA_CENTER, spaceAfter=4)
+    st["fc"] = ParagraphStyle("fc", fontName=ZH, fontSize=7.8, leading=10, wordWrap="CJK", alignment=TA_CENTER)
     st["fl"] = ParagraphStyle("fl", parent=st["fc"], alignment=TA_LEFT)
     st["fcb"] = ParagraphStyle("fcb", parent=st["fc"], fontName=BOLD_FONT)
-    st["ffoot"] = ParagraphStyle("ffoot", fontName="ZH", fontSize=8.5, leading=12)
+    st["ffoot"] = ParagraphStyle("ffoot", fontName=ZH, fontSize=8.5, leading=12)
     return st
 
 
@@ -177,14 +223,14 @@ def _on_page(ctx: Ctx):
             wm = ctx.tx(S.WATERMARK)
             for x, y in [(70, 150), (330, 150), (70, 420), (330, 420), (70, 690), (330, 690)]:
                 t = canvas.beginText()
-                t.setFont("ZH", 26)
+                t.setFont(ctx.look.regular, 26)
                 t.setTextTransform(ca, sa, -sa, ca, x, y)
                 t.textOut(wm)
                 canvas.drawText(t)
         if ctx.page_numbers and n > 1:
             canvas.setFillColor(colors.black)
-            canvas.setFont("ZH", 9)
-            canvas.drawCentredString(PAGE_W / 2, 28, f"- {n} -")
+            canvas.setFont(ctx.look.regular, 9)
+            canvas.drawCentredString(ctx.look.pagesize[0] / 2, 28, f"- {n} -")
         canvas.restoreState()
 
     return draw
@@ -192,22 +238,25 @@ def _on_page(ctx: Ctx):
 
 # ---------------------------------------------------------------- budget tables
 def table_flowables(t: BudgetTable, ctx: Ctx, st) -> list:
-    tx = ctx.tx
+    look = ctx.look
+    body_w = look.body_w
     out = [CondPageBreak(200), Mark(ctx, f"table:{t.no}")]
-    out.append(TPara(f"预算公开表{t.no}", st["tlabel"], ctx))
-    out.append(TPara(t.title, st["ttitle"], ctx, key=f"tabletitle:{t.no}"))
+    if look.numbering == "label":
+        out.append(TPara(f"预算公开表{t.no}", st["tlabel"], ctx))
+    out.append(TPara(look.title_line(t), st["ttitle"], ctx, key=f"tabletitle:{t.no}"))
     meta = Table([[TPara(f"单位名称：{S.UNIT_NAME}", st["tmeta"], ctx), TPara("单位：万元", st["tmetar"], ctx)]],
-                 colWidths=[BODY_W * 0.7, BODY_W * 0.3])
+                 colWidths=[body_w * 0.7, body_w * 0.3])
     meta.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                               ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
     out.append(meta)
     nh = len(t.header)
     data = [["" for _ in range(t.ncols)] for _ in range(nh)]
-    style = [("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+    style = [*_rules(t, look.rules),
              ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
              ("TOPPADDING", (0, 0), (-1, -1), 4.6), ("BOTTOMPADDING", (0, 0), (-1, -1), 4.6),
-             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-             ("BACKGROUND", (0, 0), (-1, nh - 1), colors.Color(0.93, 0.93, 0.93))]
+             ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
+    if look.shade is not None:
+        style.append(("BACKGROUND", (0, 0), (-1, nh - 1), colors.Color(look.shade, look.shade, look.shade)))
     for text, r0, c0, rs, cs in t.grid:
         data[r0][c0] = TPara(text, st["th"], ctx)
         if rs > 1 or cs > 1:
@@ -232,7 +281,7 @@ def table_flowables(t: BudgetTable, ctx: Ctx, st) -> list:
                 cells[c] = TPara(row[c], st["th"], ctx)
                 style.append(("SPAN", (c, nh + i), (c + 1, nh + i)))
     total = sum(t.widths)
-    widths = [BODY_W * w / total for w in t.widths]
+    widths = [body_w * w / total for w in t.widths]
     tbl = Table(data, colWidths=widths, repeatRows=nh)
     tbl.setStyle(TableStyle(style))
     out.append(tbl)
@@ -240,6 +289,21 @@ def table_flowables(t: BudgetTable, ctx: Ctx, st) -> list:
     if t.no_data:
         out.append(TPara("注：本表无数据", st["note"], ctx))
     out.append(Spacer(1, 14))
+    return out
+
+
+def _rules(t: BudgetTable, rules: str) -> list[tuple]:
+    """Table style commands for the rules: a full grid, or a 三线表's three rules plus a partial rule under
+    each header cell that spans columns above others (the only marks of the header's structure)."""
+    if rules == "grid":
+        return [("GRID", (0, 0), (-1, -1), 0.6, colors.black)]
+    nh = len(t.header)
+    out = [("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black),
+           ("LINEBELOW", (0, nh - 1), (-1, nh - 1), 0.6, colors.black),
+           ("LINEBELOW", (0, -1), (-1, -1), 1.2, colors.black)]
+    for _text, r0, c0, rs, cs in t.grid:
+        if cs > 1 and r0 + rs < nh:
+            out.append(("LINEBELOW", (c0, r0 + rs - 1), (c0 + cs - 1, r0 + rs - 1), 0.4, colors.black))
     return out
 
 
@@ -336,10 +400,10 @@ def build_pdf(story_fn, ctx: Ctx) -> bytes:
         ctx.prev = prev
         ctx.registry, ctx.last = {}, {}
         buf = io.BytesIO()
-        doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+        doc = SimpleDocTemplate(buf, pagesize=ctx.look.pagesize, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
                                 bottomMargin=MARGIN_BOT, title=f"{S.UNIT_NAME}2025年度单位预算公开",
                                 author=S.UNIT_NAME, creator="make_samples")
-        doc.build(story_fn(ctx, styles()), onFirstPage=_on_page(ctx), onLaterPages=_on_page(ctx))
+        doc.build(story_fn(ctx, styles(ctx.look)), onFirstPage=_on_page(ctx), onLaterPages=_on_page(ctx))
         if ctx.registry == prev:
             break
         prev = dict(ctx.registry)

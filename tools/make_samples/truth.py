@@ -123,7 +123,8 @@ def build_truth(model: Model, ctx: Ctx, *, path: str, pages: int, table_nos=None
     for t in tables:
         key = f"table:{t.no}"
         p0, p1 = ctx.registry[key], ctx.last[key]
-        bt.append({"table_key": t.key, "table_no": t.no, "title": nfkc(t.title), "unit_of_measure": "万元",
+        bt.append({"table_key": t.key, "table_no": ctx.look.printed_no(t), "title": "".join(nfkc(ctx.look.title_line(t)).split()),
+                   "unit_of_measure": "万元",
                    "page_first": p0, "page_last": p1, "n_rows": len(t.body), "has_data": not t.no_data,
                    "method": "ocr" if p0 in ocr_set else "text"})
         lines = budget_lines(t)
