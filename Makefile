@@ -7,13 +7,18 @@ STAMP   := $(VENV)/.installed
 APT_PKGS := poppler-utils tesseract-ocr tesseract-ocr-chi-sim fonts-wqy-zenhei fonts-wqy-microhei \
             fonts-arphic-uming fonts-arphic-ukai chromium
 
-.PHONY: run test test-fast bench samples schemas report clean deps apt
+.PHONY: run test test-fast lint bench samples schemas report clean deps apt
 
 run: $(STAMP)
 	$(BIN)/extract run samples/ --out out/
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q
+
+# Lint and types over the package (rules in pyproject.toml); make test runs it first.
+lint: $(STAMP)
+	$(BIN)/ruff check extract
+	$(BIN)/mypy
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not ocr"

@@ -16,6 +16,7 @@ from pdfplumber import table as plumber_table
 
 from extract.model import Cell, Grid, Page, Ruling, Word
 from extract.stages.layout import words_text
+import functools
 
 SNAP = 3.0  # points: rulings closer than this are one line
 #: A grid needs at least this many rows and columns to be a table.
@@ -225,7 +226,8 @@ def _run_on(lines: list[list[Word]], last_rule: float, rules: list[Ruling], fram
             ) -> list[list[Word]]:
     """The body lines of a table that a page break left without its bottom rule: the lines below its last
     rule up to the next caption, rule or wide gap (the page number below the text block), if any of them
-    holds an amount."""
+    holds an amount.
+    """
     from extract.stages.numbers import is_amount
 
     run: list[list[Word]] = []
@@ -249,7 +251,8 @@ def _line_gap(lines: list[list[Word]], floor: float = 6.0) -> float:
 def _leaf_labels(header: list[list[Word]], spans: list[Ruling]) -> list[Word]:
     """The header words that name one column each: those with no other header word below them in their
     x range (the lowest label of a column; a wrapped label's last line) and no partial rule under them (a
-    label a rule underlines spans the columns below it)."""
+    label a rule underlines spans the columns below it).
+    """
     words = [w for ln in header for w in ln]
 
     def leaf(w: Word) -> bool:
@@ -336,10 +339,10 @@ def _columns(labels: list[tuple[float, float]], clusters: list[tuple[float, floa
              ) -> list[tuple[float, float]] | None:
     """Each column's extent: its label joined with the body clusters it is given, in order, extents not
     overlapping; the assignment that gives the most labels a cluster, then the narrowest columns.
-    None when no assignment fits (a label straddling two clusters)."""
-    from functools import lru_cache
+    None when no assignment fits (a label straddling two clusters).
+    """
 
-    @lru_cache(maxsize=None)
+    @functools.cache
     def best(i: int, j: int, prev: float) -> tuple[tuple[int, float], tuple] | None:
         if i == len(labels):
             return ((0, 0.0), ()) if j == len(clusters) else None
@@ -376,7 +379,8 @@ def _blank_strips(extents: list[tuple[float, float]], x0: float, x1: float) -> l
 
 def _row_bounds(lines: list[list[Word]], rule_ys: list[float], row_gap: float = 0.0) -> list[float]:
     """Row edges: the rules, and half-way between consecutive text lines, except between two lines closer
-    than half the table's usual gap between rows (``row_gap``): a label wrapped in its cell."""
+    than half the table's usual gap between rows (``row_gap``): a label wrapped in its cell.
+    """
     bounds = {round(y, 1) for y in rule_ys}
     for a, b in zip(lines, lines[1:]):
         gap_top = max(w.bottom for w in a)

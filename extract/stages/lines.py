@@ -301,8 +301,9 @@ def row_identity(row: list[str], cols: list[int], roles: list[str],
     named = _name_columns(label_cols, headers)
     if any(c < len(row) and row[c].strip() for c in named):
         label_cols = named
-    own = [(c, _clean(row[c])) for c in label_cols if c < len(row) and row[c].strip() and not row[c].startswith(INHERITED)]
-    group = [(c, _clean(row[c])) for c in label_cols if c < len(row) and row[c].startswith(INHERITED) and _clean(row[c])]
+    present = [c for c in label_cols if c < len(row)]
+    own = [(c, _clean(row[c])) for c in present if row[c].strip() and not row[c].startswith(INHERITED)]
+    group = [(c, _clean(row[c])) for c in present if row[c].startswith(INHERITED) and _clean(row[c])]
     name = own[-1][1] if own else (group[-1][1] if group else (label_fallback[0] if label_fallback else None))
     if own and group and _top(headers[group[0][0]]) == _top(headers[own[-1][0]]):
         name = f"{group[0][1]}/{own[-1][1]}"

@@ -151,7 +151,8 @@ def _transform(pdf_page: pdfium.PdfPage, width: float, height: float, rotation: 
 
 def _read_glyphs(pdf_page: pdfium.PdfPage, to_view, rotation: int = 0) -> list[Glyph]:
     """The page's glyphs in view coordinates; ``angle`` is the baseline's as viewed (the text matrix's angle
-    less the page's clockwise /Rotate), so text that /Rotate turns upright is not turned again."""
+    less the page's clockwise /Rotate), so text that /Rotate turns upright is not turned again.
+    """
     textpage = pdf_page.get_textpage()
     tp = textpage.raw
     n = pdfium_c.FPDFText_CountChars(tp)
@@ -286,7 +287,8 @@ def glyphs_to_words(glyphs: list[Glyph], rulings: list[Ruling]) -> list[Word]:
 
 def _digit_meets_ideograph(a: str, b: str) -> bool:
     """A digit next to an ideograph: with a gap between them they are two cells' texts (an amount
-    right-aligned in its column, the next column's label left-aligned) even where no ruling parts them."""
+    right-aligned in its column, the next column's label left-aligned) even where no ruling parts them.
+    """
     def cjk(ch: str) -> bool:
         return "\u4e00" <= ch <= "\u9fff"
 

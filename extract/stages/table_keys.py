@@ -27,7 +27,8 @@ TITLE_RULES: list[tuple[str, str, str | None]] = [
     ("project_expenditure_carryover", r"项目支出.*上年结转|结转.*(项目|资金)支出", None),
     ("other", r"(?<!一般公共预算)财政拨款(基本)?支出(预算|决算)?表", None),  # grants incl. 基金: no key
     ("other", r"经济分类", r"基本支出"),  # all spending by economic class: not the basic-only table
-    ("other", r"基本支出.*功能(分类|科目)", None),  # 按功能分类科目 / 按功能科目分  # basic spending by function: the contract's is by economic class
+    # 基本支出 按功能分类科目 / 按功能科目分: basic spending by function; the contract's is by economic class
+    ("other", r"基本支出.*功能(分类|科目)", None),
     ("general_budget_basic_expenditure", r"一般公共预算.*基本支出", None),
     ("general_budget_expenditure", r"一般公共预算.*支出", None),
     ("project_expenditure", r"项目支出.*(表|明细)(\(.*\))?$|专项(业务)?(经费|资金).*支出", None),

@@ -27,7 +27,8 @@ from extract.stages.numbers import is_amount, parse_amount
 from extract.stages.table_keys import looks_like_title, split_table_no, table_key
 
 _UNIT = re.compile(r"(?:金额|计量)?单位[:：]\s*(万元|千元|亿元|元)")
-_NO_DATA = re.compile(r"本表无数据|无数据|此表为空|本表为空|为空表|空表|无此项|不涉及|没有.{0,30}(收入|支出|经费|预算|资金|项目)")
+_NO_DATA = re.compile(r"本表无数据|无数据|此表为空|本表为空|为空表|空表|无此项|不涉及"
+                      r"|没有.{0,30}(收入|支出|经费|预算|资金|项目)")
 _LABEL_ONLY = re.compile(r"(预算公开表|公开表|附表|表)[0-9一二三四五六七八九十]+(-\d+)?")
 _RUNNING_HEADER = re.compile(r"^表\d+[-—－]")  # 表11-财拨结转支出表: a short name printed as page header
 _CONTINUED = re.compile(r"续表|[(（]续[)）]")
@@ -58,8 +59,8 @@ def grid_context(page: Page, index: int) -> GridContext:
     free = [w for i, w in enumerate(page.words) if i not in inside]
     upper = grids[index - 1].bottom if index > 0 else 0.0
     lower = grids[index + 1].top if index + 1 < len(grids) else page.height
-    above = [line_text(l) for l in group_lines([w for w in free if upper <= w.yc < grid.top])]
-    below = [line_text(l) for l in group_lines([w for w in free if grid.bottom < w.yc <= lower])]
+    above = [line_text(ln) for ln in group_lines([w for w in free if upper <= w.yc < grid.top])]
+    below = [line_text(ln) for ln in group_lines([w for w in free if grid.bottom < w.yc <= lower])]
     above = join_wrapped_lines(above[-6:])
     for text in above:
         m = _UNIT.search(compact(text))
@@ -194,6 +195,7 @@ def join_fragment(head: Grid, body: Grid) -> Grid:
     boxes = [(c.x0, c.top, c.x1, c.bottom, c.text, c.conf) for c in head.cells]
     boxes += [(c.x0, c.top - shift, c.x1, c.bottom - shift, c.text, c.conf) for c in body.cells]
     grid = cells_to_grid([b[:4] for b in boxes], head.page_no)
+    assert grid is not None, "two grids' cell boxes always form a lattice"
     texts = {(round(b[0]), round(b[1])): (b[4], b[5]) for b in boxes}
     for cell in grid.cells:
         cell.text, cell.conf = texts.get((round(cell.x0), round(cell.top)), ("", 1.0))
