@@ -63,6 +63,9 @@ CONTRACT: dict[str, list[tuple[str, str, str]]] = {
         ("goal_period", "string", "总体目标 实施期"), ("goal_annual", "string", "总体目标 年度"),
         ("filled_at", "string", "填报日期, ISO timestamp"), ("pages", "string", "e.g. 19-20;31-32"),
         ("copies", "integer", "copies of the form in the document"), ("conflicts", "integer", "fields disputed"),
+        ("project_code", "string", "extra: 项目编码 where the form or list prints one"),
+        ("kind", "string", "extra: project, department (部门/单位整体支出绩效目标表) or self_evaluation (绩效自评/评价表)"),
+        ("method", "string", "extra: text or ocr, how the form's pages were read"),
     ],
     "indicators": [
         ("doc_id", "string", ""), ("project_name", "string", ""), ("scope", "string", "实施期 or 年度"),

@@ -27,7 +27,7 @@ from extract.outdir import LOCK_NAME, out_lock
 from tests import hostile
 
 ROOT = Path(__file__).resolve().parents[1]
-TIMEOUT = 8
+TIMEOUT = 15  # generous: the batch must not depend on the machine being idle (CI shares it)
 
 #: Runs ``extract`` in this process and reports the parent's own peak RSS (MB) on stderr's last line.
 MEASURED = """
@@ -112,7 +112,7 @@ def test_parent_stays_small_and_no_phase_outlasts_the_timeout(hostile_run) -> No
     peak = int(proc.stderr.strip().splitlines()[-1].split()[-1])
     assert peak < 1024, f"parent peak RSS {peak} MB"
     assert seconds < 4 * TIMEOUT + 20, seconds
-    assert "report pictures of slow_shading.pdf not drawn: over the 8 s timeout" in proc.stderr
+    assert f"report pictures of slow_shading.pdf not drawn: over the {TIMEOUT} s timeout" in proc.stderr
     docs = pd.read_csv(out / "documents.csv").set_index("path")
     huge = out / "report" / docs.loc["huge_page.pdf", "doc_id"] / "p1.jpg"
     with Image.open(huge) as picture:
