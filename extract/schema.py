@@ -64,7 +64,8 @@ CONTRACT: dict[str, list[tuple[str, str, str]]] = {
         ("filled_at", "string", "填报日期, ISO timestamp"), ("pages", "string", "e.g. 19-20;31-32"),
         ("copies", "integer", "copies of the form in the document"), ("conflicts", "integer", "fields disputed"),
         ("project_code", "string", "extra: 项目编码 where the form or list prints one"),
-        ("kind", "string", "extra: project, department (部门/单位整体支出绩效目标表) or self_evaluation (绩效自评/评价表)"),
+        ("kind", "string", "extra: project, department (部门/单位整体支出绩效目标表) "
+                           "or self_evaluation (绩效自评/评价表)"),
         ("method", "string", "extra: text or ocr, how the form's pages were read"),
     ],
     "indicators": [
