@@ -67,7 +67,7 @@ def huge_page(path: Path, side: int = 40000) -> Path:
     return path
 
 
-def slow_shading(path: Path, steps: int = 3000) -> Path:
+def slow_shading(path: Path, steps: int = 10000) -> Path:
     """A budget-table page under a shading whose PostScript function is slow to evaluate per pixel:
     reading the text layer is quick, drawing the page is not."""
     fn = b"{ pop " + b" ".join([b"dup mul 0.5 mul dup sin 0.5 mul add"] * steps) + b" }"
