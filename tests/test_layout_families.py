@@ -7,29 +7,17 @@ Each test builds the family's table shape inline (the real files are in
 
 from __future__ import annotations
 
+from tests.grids import grid, table
+
 from extract.checks.common import compare, printed_step
 from extract.checks.sums import check_sums
-from extract.model import Cell, Grid, TableBlock
+from extract.model import TableBlock
 from extract.stages import lines as L
 from extract.stages.table_keys import table_key
-from extract.stages.tables import column_paths, split_header
+from extract.stages.tables import split_header
 
 
-def _grid(rows: list[list[str]], spans: dict[tuple[int, int], tuple[int, int]] | None = None) -> Grid:
-    """A lattice from a text matrix; spans maps (row, col) → (row_span, col_span)."""
-    spans = spans or {}
-    covered = {(r + i, c + k) for (r, c), (rs, cs) in spans.items() for i in range(rs) for k in range(cs)
-               if (i, k) != (0, 0)}
-    cells = [Cell(r, c, *spans.get((r, c), (1, 1)), c * 10, r * 10, c * 10 + 10, r * 10 + 10, text)
-             for r, row in enumerate(rows) for c, text in enumerate(row) if (r, c) not in covered]
-    return Grid(1, 0, 0, len(rows[0]) * 10, len(rows) * 10, len(rows), len(rows[0]), cells)
-
-
-def _table(rows, spans, key="expenditure_total", unit="万元") -> TableBlock:
-    g = _grid(rows, spans)
-    h = split_header(g)
-    cols, sides = column_paths(g, h)
-    return TableBlock("t", key, None, unit, 1, 1, cols, [r for r in g.matrix()[h:]], [1] * (g.n_rows - h), sides)
+_grid, _table = grid, table  # shared with the other layout tests (tests/grids.py)
 
 
 def _codes(t: TableBlock) -> list[tuple]:

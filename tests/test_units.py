@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from tests.grids import grid, table
+
 import pytest
 
-from extract.model import Grid, Cell, TableBlock, Word
+from extract.model import Word
 from extract.stages import lines as L
 from extract.stages.grid import cells_to_grid, fill_cells
 from extract.stages.layout import join_texts
 from extract.stages.normalise import chinese_numeral, normalise_text, document_metadata
 from extract.stages.numbers import parse_amount
 from extract.stages.table_keys import split_table_no, table_key
-from extract.stages.tables import split_header, column_paths
 
 
 @pytest.mark.parametrize("text,value", [("1,763.09", 1763.09), ("１，７６３．０９", 1763.09), ("0.00", 0.0),
@@ -61,21 +62,7 @@ def test_join_texts_keeps_latin_spaces_only():
     assert join_texts(["PP-OCR", "v5"]) == "PP-OCR v5"
 
 
-def _grid(rows: list[list[str]], spans: dict[tuple[int, int], tuple[int, int]] | None = None) -> Grid:
-    """A lattice from a text matrix; spans maps (row, col) → (row_span, col_span)."""
-    spans = spans or {}
-    covered = {(r + i, c + k) for (r, c), (rs, cs) in spans.items() for i in range(rs) for k in range(cs)
-               if (i, k) != (0, 0)}
-    cells = [Cell(r, c, *spans.get((r, c), (1, 1)), c * 10, r * 10, c * 10 + 10, r * 10 + 10, text)
-             for r, row in enumerate(rows) for c, text in enumerate(row) if (r, c) not in covered]
-    return Grid(1, 0, 0, len(rows[0]) * 10, len(rows) * 10, len(rows), len(rows[0]), cells)
-
-
-def _table(rows, spans, key="expenditure_total", unit="万元") -> TableBlock:
-    g = _grid(rows, spans)
-    h = split_header(g)
-    cols, sides = column_paths(g, h)
-    return TableBlock("t", key, None, unit, 1, 1, cols, [r for r in g.matrix()[h:]], [1] * (g.n_rows - h), sides)
+_grid, _table = grid, table  # shared with the other layout tests (tests/grids.py)
 
 
 def test_merged_header_paths_and_lines():
