@@ -209,9 +209,10 @@ def read_one_page(doc: Document, pdf, i: int, options: Options) -> None:
         with clock("read"):
             pdf_page = load_page(pdf, i)
             page = read.read_page(pdf_page, page_no)
-            route = routing(page, options)
+            to_ocr = needs_ocr(page, options)
+            route = routing(page, options, to_ocr)
         regions: list = []  # images on a text page read by OCR (a table pasted as a picture)
-        if needs_ocr(page, options):
+        if to_ocr:
             with clock("ocr"):
                 page = ocr_page(doc, pdf_page, page, options)
         elif options.ocr != "never" and page.kind == PageKind.TEXT and page.facts.image_cover > 0:
@@ -262,8 +263,8 @@ class StageClock:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
 
 
-def routing(page, options: Options) -> str:
-    """Why the page is read the way it is: its text layer, or OCR, and what decided it."""
+def routing(page, options: Options, to_ocr: bool) -> str:
+    """Why the page is read the way it is (``to_ocr``: the decision :func:`needs_ocr` took), in words."""
     f = page.facts
     folded = f"; {f.n_radicals} radical code point(s) folded into ideographs" if f.n_radicals else ""
     if page.kind == PageKind.BLANK:
@@ -276,7 +277,7 @@ def routing(page, options: Options) -> str:
     if page.kind == PageKind.GARBLED:
         why = f"garbled text layer: {f.n_bad} of {f.n_chars} glyphs unmapped"
         return why + ("; not OCR'd (--ocr never)" if options.ocr == "never" else "; OCR")
-    if options.ocr != "never" and needs_ocr(page, options):
+    if to_ocr:  # a text page sent to OCR all the same: its text is mojibake
         return "mojibake text layer (rare ideographs, Latin-1 letters); OCR"
     return "text layer" + folded
 

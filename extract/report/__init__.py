@@ -32,7 +32,7 @@ import pandas as pd
 
 from extract.report import html
 from extract.report.chart import bar_chart
-from extract.stages.pictures import BOXES, conflict_pages, crop_name, failing_figures, thumb_name
+from extract.stages.pictures import BOXES, conflict_pages, crop_name, failing_figures, table_pages, thumb_name
 from extract.stages.write import file_digest, write_if_changed
 
 log = logging.getLogger(__name__)
@@ -193,7 +193,7 @@ def document_page(doc: Row, rows: dict[str, list[Row]], pictures: dict[str, str]
     def pic(name: str, cls: str, alt: str, with_boxes: bool = True) -> str:
         return html.picture(pictures[name], boxes.get(name, []) if with_boxes else [], cls, alt)
 
-    thumbs = {page_no: pic(name, "", f"page {page_no}") for page_no in _table_pages(rows["budget_tables"])
+    thumbs = {page_no: pic(name, "", f"page {page_no}") for page_no in table_pages(rows["budget_tables"])
               if (name := thumb_name(page_no)) in pictures}
     crops = {i: pic(name, "crop", "the figure") for i, *_ in failing_figures(rows["checks"])
              if (name := crop_name(i)) in pictures}
@@ -213,11 +213,6 @@ def document_page(doc: Row, rows: dict[str, list[Row]], pictures: dict[str, str]
             + html.conflicts_section(rows["conflicts"], {i: v for i, v in variant_pages.items() if v})
             + html.projects_section(rows["projects"], rows["indicators"]))
     return html.page(f"QA: {doc['path']}", body)
-
-
-def _table_pages(tables: list[Row]) -> list[int]:
-    return sorted({p for t in tables if t.get("page_first") for p in
-                   range(int(t["page_first"]), int(t.get("page_last") or t["page_first"]) + 1)})
 
 
 def report_for_run(out_dir: Path, frames: dict[str, pd.DataFrame] | None = None) -> Path | None:

@@ -80,10 +80,15 @@ def draw_pictures(doc: Document, pdf: pdfium.PdfDocument) -> dict[str, bytes]:
 
 def picture_pages(rows: dict[str, list[Row]]) -> list[int]:
     """Pages worth a thumbnail: every page a table sits on, then the pages of each conflict's variants."""
-    tables = sorted({p for t in rows.get("budget_tables", []) if t.get("page_first") for p in
-                     range(int(t["page_first"]), int(t.get("page_last") or t["page_first"]) + 1)})
+    tables = table_pages(rows.get("budget_tables", []))
     conflicts = [p for c in rows.get("conflicts", [])[:MAX_CROPS] for p in conflict_pages(c, rows)[:4]]
     return list(dict.fromkeys(tables[:MAX_THUMBS] + conflicts))
+
+
+def table_pages(tables: list[Row]) -> list[int]:
+    """Every page a table sits on (``page_first`` to ``page_last``), in order."""
+    return sorted({p for t in tables if t.get("page_first") for p in
+                   range(int(t["page_first"]), int(t.get("page_last") or t["page_first"]) + 1)})
 
 
 def conflict_pages(conflict: Row, rows: dict[str, list[Row]]) -> list[int]:
