@@ -17,6 +17,15 @@ WILD = ROOT.parent / "shared" / "corpus" / "wild"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def figure_hits(lines: list[dict], fig: dict) -> list[dict]:
+    """The budget lines that print a hand-checked figure: same table, column, side, code, name, unit and
+    amount (and 政府经济分类 code where the figure records one)."""
+    return [ln for ln in lines if ln["table_key"] == fig["table_key"] and ln["column"] == fig["column"]
+            and ln["side"] == fig["side"] and ln["code"] == fig["code"] and ln["name"] == fig["name"]
+            and ln["unit"] == fig["unit"] and round(ln["amount"], 6) == round(fig["amount"], 6)
+            and ("gov_econ_code" not in fig or ln.get("gov_econ_code") == fig["gov_econ_code"])]
+
+
 def load_truth(name: str) -> dict:
     return json.loads((SAMPLES / f"{name}.truth.json").read_text(encoding="utf-8"))
 

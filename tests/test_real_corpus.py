@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from conftest import DATA, REAL, frame_rows  # noqa: F401
+from conftest import DATA, REAL, figure_hits, frame_rows  # noqa: F401
 
 FIGURES = json.loads((DATA / "real_figures.json").read_text(encoding="utf-8"))
 DOCUMENTS = json.loads((DATA / "real_documents.json").read_text(encoding="utf-8"))
@@ -25,11 +25,7 @@ def _figure_id(f: dict) -> str:
 
 @pytest.mark.parametrize("fig", FIGURES, ids=_figure_id)
 def test_hand_checked_figure(real_results, fig):
-    lines = real_results[fig["file"]].rows.get("budget_lines", [])
-    hits = [ln for ln in lines if ln["table_key"] == fig["table_key"] and ln["column"] == fig["column"]
-            and ln["side"] == fig["side"] and ln["code"] == fig["code"] and ln["name"] == fig["name"]
-            and ln["unit"] == fig["unit"] and round(ln["amount"], 6) == round(fig["amount"], 6)]
-    assert hits, f"not found: {fig}"
+    assert figure_hits(real_results[fig["file"]].rows.get("budget_lines", []), fig), f"not found: {fig}"
 
 
 def test_at_least_ten_figures_per_document():

@@ -15,7 +15,12 @@ ROWS = [("", "合计", "1,763.09", "1,677.68", "85.41"),
         ("2040802", "一般行政管理事务", "52.00", "", "52.00")]
 
 
-def _three_line_table(path: Path) -> None:
+XS = [62, 130, 300, 390, 470]  # column starts
+HEADER = ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]
+
+
+def _titled_canvas(path: Path):
+    """An A4 canvas with the table's title, in the CJK font; (canvas, width, height)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -27,19 +32,28 @@ def _three_line_table(path: Path) -> None:
     c.setFont("ZH3", 14)
     c.drawCentredString(width / 2, height - 80, "2025年一般公共预算支出表")
     c.setFont("ZH3", 9)
+    return c, width, height
+
+
+def _header_and_body(c, width: float, labels_y: float, rule_y: float) -> None:
+    """Column labels at ``labels_y``, the rule under them at ``rule_y``, the body rows, the closing rule."""
+    for x, text in zip(XS, HEADER):
+        c.drawString(x, labels_y, text)
+    c.line(60, rule_y, width - 60, rule_y)
+    for k, row in enumerate(ROWS):
+        for x, text in zip(XS, row):
+            c.drawString(x, rule_y - 16 - 18 * k, text)
+    c.line(60, rule_y - 10 - 18 * len(ROWS), width - 60, rule_y - 10 - 18 * len(ROWS))
+    c.save()
+
+
+def _three_line_table(path: Path) -> None:
+    c, width, height = _titled_canvas(path)
     c.drawString(60, height - 100, "单位名称：测试单位")
     c.drawRightString(width - 60, height - 100, "单位：万元")
-    xs = [62, 130, 300, 390, 470]
     y = height - 125
     c.line(60, y, width - 60, y)
-    for x, text in zip(xs, ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]):
-        c.drawString(x, y - 14, text)
-    c.line(60, y - 20, width - 60, y - 20)
-    for k, row in enumerate(ROWS):
-        for x, text in zip(xs, row):
-            c.drawString(x, y - 36 - 18 * k, text)
-    c.line(60, y - 30 - 18 * len(ROWS), width - 60, y - 30 - 18 * len(ROWS))
-    c.save()
+    _header_and_body(c, width, y - 14, y - 20)
 
 
 @pytest.mark.skipif(not FONT.exists(), reason="fonts-wqy-zenhei not installed (make installs it)")
@@ -63,31 +77,13 @@ def test_table_with_horizontal_rules_only(tmp_path):
 def _three_line_table_with_group_header(path: Path) -> None:
     """A 三线表 whose header prints 2025年预算数 over 合计 | 基本支出 | 项目支出, underlined by a
     short rule that spans those three columns only."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(TTFont("ZH3", str(FONT), subfontIndex=0))
-    c = canvas.Canvas(str(path), pagesize=A4)
-    width, height = A4
-    c.setFont("ZH3", 14)
-    c.drawCentredString(width / 2, height - 80, "2025年一般公共预算支出表")
-    c.setFont("ZH3", 9)
+    c, width, height = _titled_canvas(path)
     c.drawRightString(width - 60, height - 100, "单位：万元")
-    xs = [62, 130, 300, 390, 470]
     y = height - 125
     c.line(60, y, width - 60, y)
     c.drawString(380, y - 14, "2025年预算数")
     c.line(290, y - 20, width - 60, y - 20)  # the partial rule under the group label
-    for x, text in zip(xs, ["科目编码", "科目名称", "合计", "基本支出", "项目支出"]):
-        c.drawString(x, y - 34, text)
-    c.line(60, y - 40, width - 60, y - 40)
-    for k, row in enumerate(ROWS):
-        for x, text in zip(xs, row):
-            c.drawString(x, y - 56 - 18 * k, text)
-    c.line(60, y - 50 - 18 * len(ROWS), width - 60, y - 50 - 18 * len(ROWS))
-    c.save()
+    _header_and_body(c, width, y - 34, y - 40)
 
 
 @pytest.mark.skipif(not FONT.exists(), reason="fonts-wqy-zenhei not installed (make installs it)")

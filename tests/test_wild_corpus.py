@@ -19,7 +19,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, figure_hits
 
 FIGURES = json.loads((DATA / "wild_figures.json").read_text(encoding="utf-8"))
 PRINTED = json.loads((DATA / "printed_inconsistencies.json").read_text(encoding="utf-8"))
@@ -31,12 +31,7 @@ def _figure_id(f: dict) -> str:
 
 @pytest.mark.parametrize("fig", FIGURES, ids=_figure_id)
 def test_hand_checked_wild_figure(wild_results, fig):
-    lines = wild_results[fig["file"]].rows.get("budget_lines", [])
-    hits = [ln for ln in lines if ln["table_key"] == fig["table_key"] and ln["column"] == fig["column"]
-            and ln["side"] == fig["side"] and ln["code"] == fig["code"] and ln["name"] == fig["name"]
-            and ln["unit"] == fig["unit"] and round(ln["amount"], 6) == round(fig["amount"], 6)
-            and ("gov_econ_code" not in fig or ln.get("gov_econ_code") == fig["gov_econ_code"])]
-    assert hits, f"not found: {fig}"
+    assert figure_hits(wild_results[fig["file"]].rows.get("budget_lines", []), fig), f"not found: {fig}"
 
 
 def test_figures_cover_eight_cities():
