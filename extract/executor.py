@@ -40,8 +40,7 @@ from typing import Any
 
 from extract import cache
 from extract.model import Document
-from extract.pipeline import Options, Result, document_result, extract_document, set_page_hook
-from extract.stages import ingest
+from extract.pipeline import OpenPages, Options, Result, document_result, extract_document, set_page_hook
 
 log = logging.getLogger(__name__)
 
@@ -105,26 +104,23 @@ def failed_result(task: Task, category: str, reason: str, seconds: float = 0.0, 
 def extract_task(task: Task, options: Options, send: Callable[[str, Any], None]) -> None:
     """A task's work: send ``("result", json)``, then ``("pictures", {name: bytes} or None)``."""
     t0 = time.perf_counter()
-    doc = extract_document(task.source, task.rel_path, task.options(options), task.doc_id or None)
-    send("result", cache.dumps(document_result(doc, t0)))
-    send("pictures", draw_report_pictures(doc) if task.pictures else None)
+    kept = OpenPages() if task.pictures else None  # the pages the pictures show, parsed once
+    try:
+        doc = extract_document(task.source, task.rel_path, task.options(options), task.doc_id or None, kept=kept)
+        send("result", cache.dumps(document_result(doc, t0)))
+        send("pictures", draw_report_pictures(doc, kept) if kept is not None else None)
+    finally:
+        if kept is not None:
+            kept.close()
 
 
-def draw_report_pictures(doc: Document) -> dict[str, bytes]:
-    """The QA report's pictures of ``doc``; none for a file that could not be read."""
-    if not doc.pages:
+def draw_report_pictures(doc: Document, kept: OpenPages) -> dict[str, bytes]:
+    """The QA report's pictures of ``doc``, drawn from the pages extraction left open; none for an unread file."""
+    if not doc.pages or kept.pdf is None:
         return {}
     from extract.stages.pictures import draw_pictures
 
-    try:
-        pdf = ingest.open_pdf(doc.source)
-    except Exception as exc:  # noqa: BLE001 - it opened a moment ago; no pictures is all this costs
-        log.warning("report pictures of %s not drawn: %s", doc.path, exc)
-        return {}
-    try:
-        return draw_pictures(doc, pdf)
-    finally:
-        pdf.close()
+    return draw_pictures(doc, kept.page)
 
 
 def run_in_process(tasks: Iterable[Task], options: Options, on_done: OnDone) -> None:

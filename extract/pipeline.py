@@ -181,7 +181,7 @@ def _at_page(page_no: int) -> None:
         _page_hook(page_no)
 
 
-def read_pages(doc: Document, pdf, options: Options) -> None:
+def read_pages(doc: Document, pdf, options: Options, kept: OpenPages | None = None) -> None:
     """Page stages: read the text layer, route to OCR where needed, find grids."""
     n = min(len(pdf), options.max_pages)
     if len(pdf) > options.max_pages:
@@ -192,12 +192,12 @@ def read_pages(doc: Document, pdf, options: Options) -> None:
             if i + 1 in skipped:
                 continue
             _at_page(i + 1)
-            read_one_page(doc, pdf, i, options)
+            read_one_page(doc, pdf, i, options, kept)
     finally:
         _at_page(0)
 
 
-def read_one_page(doc: Document, pdf, i: int, options: Options) -> None:
+def read_one_page(doc: Document, pdf, i: int, options: Options, kept: OpenPages | None = None) -> None:
     """Read page ``i`` (0-based) into ``doc.pages`` through the page stages, each timed by its name
     (``read``, ``ocr``, ``regions``, ``grid``); the route taken goes to the ``pages`` table, and a
     failure becomes an issue on that page.
@@ -229,7 +229,8 @@ def read_one_page(doc: Document, pdf, i: int, options: Options) -> None:
         for g in page.grids:
             # budget_tables.method: text or ocr
             g.method = "ocr" if regions and in_regions((g.x0, g.top, g.x1, g.bottom), regions) else page.method
-        pdf_page.close()
+        if kept is None or not page.grids or not kept.keep(page_no, pdf_page):
+            pdf_page.close()
     except StageError as exc:  # "ocr: page 3: the page is 40000×40000 pt …"
         doc.add_issue(Issue(exc.stage, "page", f"page {page_no}: {exc.message}", page_no))
         add_page_row(doc, page_no, None, f"{route}; failed: {exc.stage}: {exc.message}")
@@ -246,6 +247,45 @@ def read_one_page(doc: Document, pdf, i: int, options: Options) -> None:
         return
     doc.pages.append(page)
     add_page_row(doc, page_no, page, route)
+
+
+class OpenPages:
+    """A document's PDF and its ruled pages, left open from reading to drawing the QA report's pictures.
+
+    The report shows the pages that hold tables and forms (the ones with ruled
+    grids); loading a page parses its content again, about 40% of what drawing its
+    thumbnail costs, so those pages stay loaded until the pictures are drawn, at
+    most :data:`MAX_KEPT_PAGES` of them; any other page is loaded when asked for.
+    """
+
+    #: Ruled pages left loaded per document (the report draws at most 40 thumbnails and 30 crops).
+    MAX_KEPT_PAGES = 64
+
+    def __init__(self) -> None:
+        self.pdf: Any = None
+        self.pages: dict[int, Any] = {}
+
+    def keep(self, page_no: int, pdf_page: Any) -> bool:
+        """Hold ``pdf_page`` open for later; False (the caller closes it) once the cap is reached."""
+        if len(self.pages) >= self.MAX_KEPT_PAGES:
+            return False
+        self.pages[page_no] = pdf_page
+        return True
+
+    def page(self, page_no: int) -> Any:
+        """Page ``page_no`` (1-based): the loaded one if kept, else loaded now (pdfium errors propagate)."""
+        if page_no in self.pages:
+            return self.pages[page_no]
+        return self.pdf[page_no - 1]
+
+    def close(self) -> None:
+        """Close the kept pages, then the PDF."""
+        for pdf_page in self.pages.values():
+            pdf_page.close()
+        self.pages.clear()
+        if self.pdf is not None:
+            self.pdf.close()
+            self.pdf = None
 
 
 class StageClock:
@@ -349,8 +389,12 @@ def process_document(source: Path, rel_path: str, options: Options = Options(), 
     return document_result(extract_document(source, rel_path, options, doc_id), t0)
 
 
-def extract_document(source: Path, rel_path: str, options: Options = Options(), doc_id: str | None = None) -> Document:
-    """The document with every stage run over it (pages read, rows added); never raises for bad input."""
+def extract_document(source: Path, rel_path: str, options: Options = Options(), doc_id: str | None = None,
+                     kept: OpenPages | None = None) -> Document:
+    """The document with every stage run over it (pages read, rows added); never raises for bad input.
+
+    ``kept``: where to leave the PDF and its ruled pages open for the report's pictures (the caller closes it).
+    """
     doc_id = doc_id or ingest.hash_file(source)
     doc = Document(doc_id=doc_id, path=rel_path, source=source)
     try:
@@ -358,11 +402,14 @@ def extract_document(source: Path, rel_path: str, options: Options = Options(), 
     except InputError as exc:
         doc.status, doc.error = Status.FAILED, str(exc)
         return doc
+    if kept is not None:
+        kept.pdf = pdf
     try:
         doc.n_pages = len(pdf)
-        read_pages(doc, pdf, options)
+        read_pages(doc, pdf, options, kept)
     finally:
-        pdf.close()
+        if kept is None:
+            pdf.close()
     for page_no, why in options.skip_pages:  # "memory_limit: worker aborted by SIGABRT …"
         category, _, message = why.partition(": ")
         doc.add_issue(Issue("worker", category, f"page {page_no} not read ({category}): {message}", page_no))

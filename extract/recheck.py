@@ -25,7 +25,7 @@ from extract.errors import ConfigError
 from extract.excel import XLSX_NAME
 from extract.outputs import BOM, write_frames
 from extract.schema import CONTRACT, TABLES
-from extract.stages.write import frame
+from extract.stages.write import frame, records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -85,11 +85,6 @@ def read_table(table: str, path: Path) -> pd.DataFrame:
         text = {name: str for name, kind, _ in CONTRACT[table] if kind == "string"}
         raw = pd.read_csv(path, dtype=text, encoding="utf-8-sig")  # utf-8-sig: with or without a BOM
     return frame(table, records(raw))
-
-
-def records(df: pd.DataFrame) -> list[Row]:
-    """DataFrame → dict rows with None for every kind of missing value (NaN, NA)."""
-    return df.astype(object).where(df.notna(), None).to_dict("records")
 
 
 def rows_by_document(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, list[Row]]]:

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -102,7 +103,7 @@ def test_decompression_bomb_gets_a_status(tmp_path: Path) -> None:
 
 # --- isolation ----------------------------------------------------------------------------------
 
-def _misbehave(source: Path, rel_path: str, options: Options, doc_id: str | None = None) -> Document:
+def _misbehave(source: Path, rel_path: str, options: Options, doc_id: str | None = None, **kwargs: Any) -> Document:
     """Stands in for extract_document inside forked workers (inherited through fork)."""
     if rel_path == "segfault.pdf":
         os.kill(os.getpid(), signal.SIGSEGV)
@@ -112,14 +113,14 @@ def _misbehave(source: Path, rel_path: str, options: Options, doc_id: str | None
         bytearray(6 * 1024**3)  # over the cap: MemoryError in the worker
     if rel_path == "bug.pdf":
         raise RuntimeError("a bug")
-    return extract_document(source, rel_path, options, doc_id)
+    return extract_document(source, rel_path, options, doc_id, **kwargs)
 
 
-def _abort_on_page_2(doc: Document, pdf, i: int, options: Options) -> None:
+def _abort_on_page_2(doc: Document, pdf, i: int, options: Options, kept: Any = None) -> None:
     """Stands in for read_one_page: page 2 of bomb.pdf ends the worker the way a refused native allocation does."""
     if doc.path == "bomb.pdf" and i == 1:
         os.abort()
-    read_one_page(doc, pdf, i, options)
+    read_one_page(doc, pdf, i, options, kept)
 
 
 def test_worker_crash_timeout_memory_isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -270,8 +270,8 @@ def test_a_value_a_column_cannot_hold_drops_its_row_not_the_batch(tmp_path: Path
     from extract.api import BatchConfig, run_batch
     from extract.pipeline import extract_document
 
-    def odd_stage(source, rel_path, options, doc_id=None):
-        doc = extract_document(source, rel_path, options, doc_id)
+    def odd_stage(source, rel_path, options, doc_id=None, **kwargs):
+        doc = extract_document(source, rel_path, options, doc_id, **kwargs)
         if rel_path == "odd.pdf":
             doc.rows["budget_tables"][0]["table_no"] = 10**20
             doc.rows["budget_tables"][1]["has_data"] = "yes"

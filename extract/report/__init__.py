@@ -33,7 +33,7 @@ import pandas as pd
 from extract.report import html
 from extract.report.chart import bar_chart
 from extract.stages.pictures import BOXES, conflict_pages, crop_name, failing_figures, table_pages, thumb_name
-from extract.stages.write import file_digest, write_if_changed
+from extract.stages.write import file_digest, records, write_if_changed
 
 log = logging.getLogger(__name__)
 
@@ -161,11 +161,6 @@ def load_table(out_dir: Path, name: str) -> list[Row]:
                 continue
             return records(frame)
     return []
-
-
-def records(frame: pd.DataFrame) -> list[Row]:
-    """A table's rows as dicts, missing values as None."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def _group(rows: list[Row]) -> dict[str, list[Row]]:

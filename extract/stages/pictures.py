@@ -24,7 +24,7 @@ import io
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -61,7 +61,11 @@ def crop_name(check_index: int) -> str:
     return f"check{check_index}.jpg"
 
 
-def draw_pictures(doc: Document, pdf: pdfium.PdfDocument) -> dict[str, bytes]:
+#: Page ``n`` (1-based) of the document, loaded (the pages extraction left open, see ``pipeline.OpenPages``).
+PageLoader = Callable[[int], pdfium.PdfPage]
+
+
+def draw_pictures(doc: Document, pdf: PageLoader) -> dict[str, bytes]:
     """Every picture the document's report page shows (JPEG bytes by name), and :data:`BOXES`."""
     pages = {p.page_no: p for p in doc.pages}
     out: dict[str, bytes] = {}
@@ -126,10 +130,10 @@ def failing_figures(checks: Iterable[Row]) -> list[tuple[int, int, float, str]]:
     return out
 
 
-def render(pdf: pdfium.PdfDocument, page_no: int, dpi: float) -> tuple[Image.Image, float] | None:
+def render(pdf: PageLoader, page_no: int, dpi: float) -> tuple[Image.Image, float] | None:
     """The page in grey at ``dpi``, or lower so that neither side passes :data:`MAX_SIDE_PX`; (image, scale)."""
     try:
-        pdf_page = pdf[page_no - 1]
+        pdf_page = pdf(page_no)
         width, height = pdf_page.get_size()
         scale = min(dpi / 72, MAX_SIDE_PX / max(width, height, 1.0))
         image = pdf_page.render(scale=scale, grayscale=True).to_pil()
@@ -150,7 +154,7 @@ def _fraction(box: tuple[float, float, float, float], width: float, height: floa
     return [round(max(0.0, min(1.0, v)), 4) for v in (x0 / width, top / height, x1 / width, bottom / height)]
 
 
-def thumbnail(pdf: pdfium.PdfDocument, page: Page | None, page_no: int) -> tuple[bytes, list[Box]] | None:
+def thumbnail(pdf: PageLoader, page: Page | None, page_no: int) -> tuple[bytes, list[Box]] | None:
     """The page at low dpi, and the box of every ruled table on it."""
     drawn = render(pdf, page_no, THUMB_DPI)
     if drawn is None:
@@ -161,7 +165,7 @@ def thumbnail(pdf: pdfium.PdfDocument, page: Page | None, page_no: int) -> tuple
     return jpeg(image), boxes
 
 
-def crop_figure(pdf: pdfium.PdfDocument, page: Page | None, page_no: int, amount: float,
+def crop_figure(pdf: PageLoader, page: Page | None, page_no: int, amount: float,
                 label: str) -> tuple[bytes, list[Box]] | None:
     """A band of the page around the printed ``amount`` (on the row named ``label``), and the figure's box."""
     drawn = render(pdf, page_no, CROP_DPI)
