@@ -256,3 +256,71 @@ def test_narrative_above_a_table_headed_subject_name_is_kept():
     doc.pages = [page(line(["一、收支预算总体情况"], 100) + line(["本部门收入合计9万元。"], 130, x0=96), [g])]
     rows = extract_sections(doc)
     assert [(r["heading"], r["text"]) for r in rows] == [("一、收支预算总体情况", "本部门收入合计9万元。")]
+
+
+# ----------------------------------------------------------------------------- the card reader
+
+_CARD = [["项目名称", "某某项目", "", "", ""],
+         ["项目资金（万元）", "实施期资金总额", "100.00", "年度资金总额", "40.00"],
+         ["", "中央财政资金", "60.00", "中央财政资金", "30.00"],
+         ["总体目标", "实施期目标", "", "年度目标", ""],
+         ["", "完成培训", "", "培训100人", ""]]
+_CARD_SPANS = {(0, 1): (1, 4), (1, 0): (2, 1), (3, 0): (2, 1), (3, 1): (1, 2), (3, 3): (1, 2), (4, 1): (1, 2),
+               (4, 3): (1, 2)}
+
+
+def _read_card(rows, spans, words=(), title: str = "项目支出绩效目标表") -> FL.CardState:
+    g = grid(rows, spans, widths=[80] * len(rows[0]), top=100)
+    p = page(list(words), [g])
+    state = FL.CardState(p, title)
+    state.read(g, p)
+    return state
+
+
+def test_card_funds_sources_by_side_goals_by_header_and_signature_date():
+    """A source label right of 年度资金总额 is an annual source; goals sit under 实施期目标 / 年度目标."""
+    state = _read_card(_CARD, _CARD_SPANS, line(["填报日期：", "2025-01-10"], 160, gap=2))
+    f = state.form
+    assert (f.project_name, f.funds_total, f.funds_annual, f.funds_total_central, f.funds_annual_central) == (
+        "某某项目", 100.0, 40.0, 60.0, 30.0)
+    assert (f.goal_period, f.goal_annual, f.filled_at, state.scale) == ("完成培训", "培训100人", "2025-01-10", 10000.0)
+    [done] = state.finish()
+    assert (done.funds_total, done.funds_annual_central) == (1000000.0, 300000.0)  # 万元 → 元
+
+
+def test_card_amount_printed_under_its_funds_label():
+    """北京 部门整体: 预算支出总额 heads its column; the amount is on the row below."""
+    rows = [["部门名称", "某局"], ["预算支出总额", "财政拨款"], ["1,000.00", "800.00"]]
+    assert _read_card(rows, {}, title="部门整体支出绩效目标表").form.funds_annual == 1000.0
+
+
+def test_card_header_run_together_in_one_cell_takes_columns_from_the_first_body_row():
+    """西安 37 p.34 prints 一级指标二级指标指标内容指标值 in one cell over a four-column body."""
+    rows = [["项目名称", "某某项目", "", ""], ["一级指标二级指标指标内容指标值", "", "", ""],
+            ["产出指标", "数量指标", "培训人数", "100人"]]
+    f = _read_card(rows, {(0, 1): (1, 3), (1, 0): (1, 4)}).form
+    assert [(i.level1, i.level2, i.level3, i.value_raw) for i in f.indicators] == [
+        ("产出指标", "数量指标", "培训人数", "100人")]
+
+
+def test_card_without_substance_or_real_name_is_dropped():
+    """项目名称 heads budget tables too: a card with a name and nothing else is no form."""
+    assert _read_card([["项目名称", "某某项目"]], {}).finish() == []
+
+
+def test_list_block_continues_over_a_page_break():
+    """An empty name cell at the top of the next page continues the project of the page before."""
+    state = _list_state()
+    more = grid([["", "效益指标", "社会效益", "满意度", "95"]], widths=[100, 60, 60, 120, 60], x0=40, page_no=40)
+    state.read_continuation(more, page([], [more], page_no=40))
+    [form] = state.finish()
+    assert (form.pages, [i.level3 for i in form.indicators]) == ([39, 40], ["人数", "满意度"])
+
+
+def test_list_total_row_ends_the_block():
+    state = _list_state()
+    total = grid([["合计", "", "", "", ""], ["", "效益指标", "社会效益", "满意度", "95"]],
+                 widths=[100, 60, 60, 120, 60], x0=40, page_no=40)
+    state.read_continuation(total, page([], [total], page_no=40))
+    [form] = state.finish()
+    assert [i.level3 for i in form.indicators] == ["人数"]

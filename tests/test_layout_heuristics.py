@@ -447,3 +447,11 @@ def test_text_blocks_pads_each_block():
     blocks = I.text_blocks(_text_mask([(100, 20, 150, 32), (100, 150, 150, 162)]), 100)
     assert blocks == [(81, 12, 170, 41), (81, 142, 170, 171)]  # dilated by ~0.3 in × 0.08 in, padded 0.05 in
     assert len(I.text_blocks(_text_mask([(100, 20, 150, 32), (100, 36, 150, 48)]), 100)) == 1  # one paragraph
+
+
+def test_split_at_captions_between_consecutive_rules():
+    rules = _rules(100, 130, 200, 260, 290)
+    caption = line(["单位：万元"], 230)
+    assert G._split_at_captions(rules, [caption]) == [rules[:3], rules[3:]]
+    assert G._split_at_captions(rules, [line(["工资", "1.00"], 230)]) == [rules]
+    assert G._split_at_captions(rules[:3] + [Ruling(72, 260, 523, 260)], [caption]) == [rules[:3]]  # one rule left

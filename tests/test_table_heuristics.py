@@ -424,3 +424,30 @@ def test_name_columns_and_preferred_labels():
 @pytest.mark.parametrize("code,level", [("201", 1), ("20101", 2), ("2010101", 3), ("2010", None), (None, None)])
 def test_code_level(code, level):
     assert L.code_level(code) == level
+
+
+def test_column_roles_money_header_keeps_code_like_amounts_amounts():
+    """A 2025年 column of whole amounts (201, 305) is money by its header, not a 科目编码 column."""
+    t = _lines_table(["项目", "2025年"], [["工资", "201"], ["办公", "305"]])
+    assert L.column_roles(t) == ["label", "amount"]
+    t.columns[1] = "编号"
+    assert L.column_roles(t) == ["label", "code"]
+
+
+def test_build_tables_stitches_pages_and_carries_the_unit_to_an_untitled_unit():
+    from extract.model import Document
+
+    def titled(page_no: int, title: str, unit: str | None, rows) -> object:
+        g = grid(rows, widths=[60, 120, 80], x0=72, top=200, page_no=page_no)
+        words = line([title], 150) + (line([f"单位：{unit}"], 170, x0=400) if unit else [])
+        return page(words, [g], page_no=page_no)
+
+    header = ["科目编码", "科目名称", "金额"]
+    doc = Document("d", "d.pdf", None)  # type: ignore[arg-type]
+    doc.pages = [titled(1, "2025年一般公共预算支出表", "万元", [header, ["201", "一般公共服务", "9.00"]]),
+                 page([], [grid([["20101", "人大事务", "1.00"]], widths=[60, 120, 80], x0=72, top=60, page_no=2)],
+                      page_no=2),
+                 titled(3, "2025年政府性基金预算支出表", None, [header, ["212", "城乡社区支出", "0.00"]])]
+    tables = T.build_tables(doc)
+    assert [(t.table_key, t.page_first, t.page_last, t.unit_of_measure, len(t.body), t.has_data) for t in tables] == [
+        ("general_budget_expenditure", 1, 2, "万元", 2, True), ("gov_fund_expenditure", 3, 3, "万元", 1, False)]
