@@ -7,9 +7,8 @@ decoding cannot help; the text around the mark can:
 
 - brackets pair: an opener closed by 》 is 《, a 《 closed by ) is 》;
 - a title in brackets is a title: Chinese official prose writes the name of a
-  law, regulation or notice in 《》 (GB/T 15834), never in ( ). The real corpus
-  (``../shared/corpus/real``, 21 text layers) has 50 bracketed names ending in
-  法/条例/办法/通知/… in 《》 and none in ( ), so "(…条例)" is an OCR reading of
+  law, regulation or notice in 《》 (GB/T 15834), never in ( ) (the real
+  corpus agrees: docs/design.md), so "(…条例)" is an OCR reading of
   "《…条例》" — unless it introduces an abbreviation (以下简称…);
 - a sentence of ideographs ending in "." ends in 。.
 

@@ -8,9 +8,9 @@ project forbids (workers run offline); the wheel's files are checked at start.
 
 Detection runs on a downscaled copy of the page (``det_max_side`` pixels on the
 long side): at 200 dpi a body-text line is ~35 px high, still ~15 px after
-scaling to 1000 px, which the detector finds as well as at full size (21/21
-lines on corpus file 33, page 1) for a fifth of the time. Crops are then cut
-from the full-resolution image, because recognition needs the detail.
+scaling to 1000 px, which the detector finds as well as at full size for a
+fraction of the time (measured: docs/design.md). Crops are then cut from the
+full-resolution image, because recognition needs the detail.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ CLS_MODEL = MODEL_DIR / "ch_ppocr_mobile_v2.0_cls_mobile.onnx"
 #: Long side (pixels) of the image the detector sees; see the module docstring.
 DET_MAX_SIDE = 1100
 #: Crops recognised per ONNX call. Crops are sorted by width and padded to the
-#: widest in the batch, so small batches waste least: 6 measured best of 1-64.
+#: widest in the batch, so small batches waste least (the best measured, docs/design.md).
 REC_BATCH = 6
 #: Narrowest input width of the recogniser (height 48). rapidocr pads every crop
 #: to 320 px; a table cell ("0.00") is ~100 px, so 96 cuts recognition time ~40%.
@@ -48,18 +48,13 @@ REC_MIN_WIDTH = 96
 #: Crops are narrowed to this share of their width before recognition. The
 #: recogniser's cost is linear in input width (conv backbone, ~0.1 ms per column
 #: at height 48, one thread) and PP-OCR is trained on lines squeezed to a fixed
-#: width, so it reads narrowed glyphs as well: on scanned sample pages
-#: 8,12,17,27 against the born-digital twin, 493/508 cells exact at 1.0, 495 at
-#: 0.7, 492 at 0.6, with recognition time down 25% / 30%. Whole scanned sample,
-#: pages interleaved in one process: 4148/4289 cells exact unsqueezed, 4150 at
-#: 0.7 (0.193 → 0.261 pages/s); squeezing only long lines (> 12× their height)
-#: gave 0.227. One name cell reads 一股 for 一般 at 0.7 (two budget lines of 267).
+#: width, so it reads narrowed glyphs as well, for a quarter less time
+#: (measured: docs/design.md, "Why the rules are what they are").
 REC_SQUEEZE = 0.7
 #: ... but only crops longer than this many times their height (a line of prose,
 #: ~15 glyphs or more). Short crops are read without context and decide the
-#: structure: squeezed, the label 实施期目标 read as 实施期目杯 on the mixed sample
-#: (the form lost its goal fields and its copies no longer merged) and 一般 in a
-#: name cell as 一股; long lines carry most of the recognition cost anyway.
+#: structure (a squeezed label misreads, and the form loses its fields; see
+#: docs/design.md); long lines carry most of the recognition cost anyway.
 SQUEEZE_MIN_ASPECT = 12.0
 #: Lines read with less confidence than this are dropped (rapidocr's own default).
 MIN_LINE_SCORE = 0.5

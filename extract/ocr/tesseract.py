@@ -1,7 +1,7 @@
 """Tesseract (Debian ``tesseract-ocr`` + ``chi_sim`` fast LSTM data) via pytesseract.
 
-Measured on a scanned table page: psm 6 on the raw page reads 6/74 numbers,
-but 73-74/74 once ruling lines are erased, so crops given to this engine are
+Tesseract reads almost no number of a table cell that still carries its ruling
+lines (docs/design.md has the measurement), so crops given to this engine are
 expected to be cleaned by the image pipeline (it erases rulings in cells).
 ``OMP_THREAD_LIMIT=1`` stops tesseract's OpenMP from oversubscribing the worker's
 core. To avoid one process start per cell (~0.1 s each), crops are stacked

@@ -268,10 +268,9 @@ def render_page(pdf_page: pdfium.PdfPage, dpi: int = DEFAULT_DPI) -> np.ndarray:
     A 1-bit scan is resampled without smoothing, so it stays black and white:
     :func:`prepare_image` can tell it is one, and its thin strokes (the two
     angles of 《, the tail of 、) keep full ink instead of turning into light grey
-    that the watermark threshold would whiten (scanned sample form pages:
-    punctuation read right 57% → 61%). Anything else is rendered smoothed:
-    unsmoothed, a greyscale scan downsampled to ``dpi`` aliases (real file 33
-    read 一、项目基本情况 as 一、项三基本青况).
+    that the watermark threshold would whiten. Anything else is rendered smoothed:
+    unsmoothed, a greyscale scan downsampled to ``dpi`` aliases. Measurements:
+    docs/design.md, "Why the rules are what they are".
     """
     sharp = _render(pdf_page, dpi, smooth=False)
     return sharp if im.is_bilevel(im.drop_colour_ink(sharp)) else _render(pdf_page, dpi, smooth=True)
@@ -372,10 +371,9 @@ def read_cells(grey: np.ndarray, grids: list, lines: list[im.Line], engine: OcrE
     there every grey pixel is the anti-aliased edge of a real stroke after
     deskewing. Specks are left out when finding a cell's text lines; on a
     bilevel page the crops keep them, because there a speck is mostly a thin
-    stroke the 1-bit threshold broke up (the angles of 《, the tail of 、)
-    (scanned sample form pages: punctuation read right 61% → 70%, characters
-    79% → 82%). On grey scans a speck is noise and leaves the crop too (beside
-    a decimal point it reads as ":").
+    stroke the 1-bit threshold broke up (the angles of 《, the tail of 、; the
+    measurement is in docs/design.md). On grey scans a speck is noise and leaves
+    the crop too (beside a decimal point it reads as ":").
     """
     if not grids:
         return []
@@ -426,17 +424,11 @@ def _pad(crop: np.ndarray, bilevel: bool = False) -> np.ndarray:
     prose (wider than ``LONG_CROP`` heights), which get a tenth (at least 4 px).
 
     The recogniser scales every crop to 48 px high and pays per column of the
-    result, so a taller margin makes its input narrower. On 1-bit scans glyphs
-    ~20 px high in the 48 read as well as glyphs filling it, and punctuation
-    better: against a quarter (bench.ocr_bench, scanned sample pages 5, 8, 12,
-    15) 554/554 cells either way, 0.39 → 0.52 pages/s per core; form pages 16-34:
-    marks read right 70% → 74%. On the mixed sample's 4-grey-level scans the
-    smaller glyphs lost characters of project names (援疆于部 for 援疆干部; at
-    half the height too), so their copies no longer met the text copies.
-    The sides of a prose line are mostly cost: 4 px there instead of two thirds
-    of the height, form pages 16-34: marks 74.2% → 75.4%, characters 81.8% →
-    83.9%, fewer columns. Short crops keep the full margin: with 4 px (or a
-    quarter of the height) 科目编码 read 科自编码 on two tables.
+    result, so a taller margin makes its input narrower: on 1-bit scans smaller
+    glyphs read as well and punctuation better, on grey scans they lose
+    characters. The sides of a prose line are mostly cost; a short crop keeps
+    the full margin, or labels misread. The measurements behind each choice:
+    docs/design.md, "Why the rules are what they are".
     """
     import cv2
 

@@ -1,9 +1,9 @@
 """Read: words with boxes and ruling lines from a page's text layer (pdfium).
 
 Reads a ``pypdfium2`` page; writes a :class:`Page` (words, rulings, facts, kind).
-pdfium is used rather than pdfminer because it reads a CJK page 10-15 times
-faster (measured on the real corpus: ~150 vs ~10 pages/s), which is what makes
-the 20 pages/s budget possible.
+pdfium is used rather than pdfminer because it reads a CJK page an order of
+magnitude faster, which is what makes the pages-per-second budget possible (the
+measurement: docs/design.md, "Why the rules are what they are").
 
 What this stage removes, and why:
 - watermark glyphs: drawn at another angle than the page's text (the 35°
