@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract.checks.forms import check_form_labels
+from extract.checks.forms import check_form_labels, project_table_amounts
 from extract.errors import ExtractError, InputError, StageError
 from extract.model import Document, Issue, PageKind, Status
 from extract.stages import dedupe, docrefs, forms, grid, ingest, lines, normalise, read, sections, tables, write
-from extract.stages.layout import group_lines, line_text, words_text
+from extract.stages.layout import group_lines, line_text
 from extract.text import make_page_valid, make_rows_valid
 
 log = logging.getLogger(__name__)
@@ -69,14 +69,7 @@ def stage_metadata(doc: Document, options: Options) -> None:
 
 def stage_tables(doc: Document, options: Options) -> None:
     doc.tables = tables.build_tables(doc)
-    out = doc.table_rows("budget_tables")
-    for index, t in enumerate(doc.tables):
-        out.append({"doc_id": doc.doc_id, "table_index": index, "table_key": t.table_key, "table_no": t.table_no,
-                    "title": t.title,
-                    "unit_of_measure": t.unit_of_measure, "page_first": t.page_first, "page_last": t.page_last,
-                    "n_rows": len(t.body), "has_data": t.has_data, "method": t.method,
-                    **dict(zip(("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom"),
-                               [round(v, 1) for v in t.bbox] if t.bbox else [None] * 4))})
+    doc.table_rows("budget_tables").extend(tables.table_rows(doc.doc_id, doc.tables))
 
 
 def stage_lines(doc: Document, options: Options) -> None:
@@ -92,26 +85,23 @@ def stage_sections(doc: Document, options: Options) -> None:
 
 
 def stage_forms(doc: Document, options: Options) -> None:
-    """Performance-target forms → projects/indicators, copies merged, disputes kept."""
-    copies = forms.read_forms(doc.pages)
-    doc.extra["form_copies"] = copies  # stage_doc_refs reads 文号 field by field
-    if not copies:
+    """Performance-target forms: every printed copy, read field by field; labels the vocabulary lacks reported."""
+    doc.form_copies = forms.read_forms(doc.pages)
+    doc.table_rows("checks").extend(check_form_labels(doc.doc_id, doc.form_copies))
+
+
+def stage_dedupe(doc: Document, options: Options) -> None:
+    """Copies of one form merged into ``projects``/``indicators``; disputes kept as ``conflicts``.
+
+    The project expenditure table's amounts break ties between copies.
+    """
+    if not doc.form_copies:
         return
-    merged = dedupe.merge_copies(doc.doc_id, copies, known=project_table_amounts(doc))
+    known = project_table_amounts(doc.rows.get("budget_lines", []))
+    merged = dedupe.merge_copies(doc.doc_id, doc.form_copies, known=known)
     doc.table_rows("projects").extend(merged.projects)
     doc.table_rows("indicators").extend(merged.indicators)
     doc.table_rows("conflicts").extend(merged.conflicts)
-    doc.table_rows("checks").extend(check_form_labels(doc.doc_id, copies))  # labels the vocabulary lacks
-
-
-def project_table_amounts(doc: Document) -> dict[tuple[str, str], float]:
-    """(project name, funds_annual) → 元 from the 项目支出表, to break ties between copies."""
-    known: dict[tuple[str, str], float] = {}
-    for row in doc.rows.get("budget_lines", []):
-        if row["table_key"] == "project_expenditure" and row["name"] and row["column"].endswith("合计"):
-            factor = 10000.0 if row["unit"] == "万元" else 1.0
-            known[(row["name"], "funds_annual")] = round(row["amount"] * factor, 2)
-    return known
 
 
 def stage_doc_refs(doc: Document, options: Options) -> None:
@@ -123,26 +113,13 @@ def stage_doc_refs(doc: Document, options: Options) -> None:
     """
     refs = []
     source = {p.page_no: p.method for p in doc.pages}
-    for page_no, texts in doc_ref_texts(doc):
+    for page_no, texts in docrefs.doc_ref_texts(doc.pages, doc.form_copies):
         for text in texts:
             refs.extend(docrefs.find_refs(normalise.normalise_text(text), page_no, source.get(page_no, "text")))
     found = docrefs.reconcile(refs)
     rows, conflicts = docrefs.refs_to_rows(doc.doc_id, refs, found)
     doc.table_rows("doc_refs").extend(rows)
     doc.table_rows("conflicts").extend(conflicts)
-
-
-def doc_ref_texts(doc: Document) -> list[tuple[int, list[str]]]:
-    """(page, texts to search) in page order: card-form fields, else the page's text."""
-    cards = [c for c in doc.extra.get("form_copies", []) if c.layout == "card"]
-    fields: dict[int, list[str]] = {}
-    for copy in cards:
-        for page_no in copy.pages:
-            fields.setdefault(page_no, [])
-        for name, text in copy.raw.items():
-            if name in copy.field_pages and text:
-                fields.setdefault(copy.field_pages[name], []).append(text)
-    return [(p.page_no, fields[p.page_no] if p.page_no in fields else [words_text(p.words)]) for p in doc.pages]
 
 
 def stage_checks(doc: Document, options: Options) -> None:
@@ -159,6 +136,7 @@ DOC_STAGES: list[tuple[str, DocStage]] = [
     ("lines", stage_lines),
     ("sections", stage_sections),
     ("forms", stage_forms),
+    ("dedupe", stage_dedupe),
     ("doc_refs", stage_doc_refs),
     ("checks", stage_checks),
 ]

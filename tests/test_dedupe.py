@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from extract.model import FormCopy, IndicatorRow
 from extract.stages.dedupe import DocSummary, choose, group_copies, mark_duplicates, merge_copies, page_span
-from extract.stages.form_layouts import FormCopy, IndicatorRow
 
 
 def _copy(name="遗属补助", method="text", conf=1.0, pages=(22,), **kw):

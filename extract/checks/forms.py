@@ -81,6 +81,23 @@ def _yuan(line: Row) -> float:
     return float(line["amount"]) * _UNIT_FACTOR.get(str(line.get("unit")), 10000.0)
 
 
+def project_table_amounts(lines: list[Row]) -> dict[tuple[str, str], float]:
+    """(project name, ``funds_annual``) → 元 from the 项目支出表's 合计 column: the dedupe stage's tie-break.
+
+    The tie-break's own reading of the table, kept as it was: the name as printed,
+    the column whose header ends in 合计, a missing unit read as 元. It differs
+    from :func:`check_forms` (fuzzy names, :func:`total_column`, a missing unit
+    read as 万元); making the two one lookup changes which copy wins a tie, so
+    it is left to the change that settles the unit default (``to_yuan``).
+    """
+    known: dict[tuple[str, str], float] = {}
+    for row in lines:
+        if row["table_key"] == "project_expenditure" and row["name"] and row["column"].endswith("合计"):
+            factor = 10000.0 if row["unit"] == "万元" else 1.0
+            known[(row["name"], "funds_annual")] = round(row["amount"] * factor, 2)
+    return known
+
+
 LABEL_CHECK = "form.label_known"
 
 

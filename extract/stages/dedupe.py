@@ -60,7 +60,7 @@ from rapidfuzz.distance import Levenshtein
 
 from extract.ocr.prose import fix_final_stop, fix_title_marks
 from extract.stages.docrefs import find_refs
-from extract.stages.form_layouts import TEXT_FIELDS, FormCopy, IndicatorRow
+from extract.model import TEXT_FIELDS, FormCopy, IndicatorRow
 from extract.stages.form_values import LEVEL1_WORDS, LEVEL2_WORDS, parse_value
 
 #: Two names at least this similar (rapidfuzz ratio, 0-100) are the same project.

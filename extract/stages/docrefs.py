@@ -47,6 +47,9 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
+from extract.model import FormCopy, Page
+from extract.stages.layout import words_text
+
 _REF = re.compile(r"(?P<issuer>[\u4e00-\u9fff]{2,12})\s*[【〔\[(（［《](?P<year>(?:19|20)\d{2})[】〕\])）］》]"
                   r"\s*(?P<number>\d{1,5})\s*号")
 #: Words that precede an issuer in running text (根据晋财政法…, 山西省财政厅文件晋司办…).
@@ -341,3 +344,21 @@ def reconcile_batch(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], l
         reason = ",".join(sorted({"batch_" + x for m in refs_hit for x in m.reasons}))
         conflicts.append(conflict_row(doc_id, Dispute(canon, raws, canon, reason)))
     return out, conflicts
+
+
+def doc_ref_texts(pages: Sequence[Page], copies: Sequence[FormCopy]) -> list[tuple[int, list[str]]]:
+    """(page, texts to search) in page order: card-form fields, else the page's text.
+
+    A page holding a card form is read field by field (each field on its own
+    page; a goal cell spanning both scopes once), so no 文号 is glued to a
+    neighbouring cell's text; every other page (sections, tables, list forms)
+    is read as its whole text.
+    """
+    fields: dict[int, list[str]] = {}
+    for copy in (c for c in copies if c.layout == "card"):
+        for page_no in copy.pages:
+            fields.setdefault(page_no, [])
+        for name, text in copy.raw.items():
+            if name in copy.field_pages and text:
+                fields.setdefault(copy.field_pages[name], []).append(text)
+    return [(p.page_no, fields[p.page_no] if p.page_no in fields else [words_text(p.words)]) for p in pages]

@@ -1,106 +1,21 @@
-"""Form layouts: the card and list readers, indicator columns and the FormCopy model.
+"""Form layouts: the card and list readers and indicator columns.
 
 Reads grids of one form page at a time (state survives a page break); writes
-:class:`FormCopy` objects. Split from ``forms`` (routing and entry point) to keep
+:class:`extract.model.FormCopy` objects. Split from ``forms`` (routing and entry point) to keep
 both modules small; see ``forms`` for the two layout families.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
-from extract.model import Cell, Grid, Page
+from extract.model import Cell, FormCopy, Grid, IndicatorRow, Page
 from extract.stages import form_values as fv
 from extract.stages.layout import group_lines, join_texts
 
 SCOPE_PERIOD, SCOPE_ANNUAL = "实施期", "年度"
-#: projects fields read from a form, in contract order (dedupe merges these).
-FUND_FIELDS = tuple(f"funds_{s}_{k}" for s in ("total", "annual")
-                    for k in ("central", "provincial", "local", "self", "other"))
-TEXT_FIELDS = ("project_name", "dept_code", "dept_name", "implementing_unit", "attribute",
-               "period", "funds_total", "funds_annual", *FUND_FIELDS, "overview", "basis",
-               "necessity", "measures", "plan", "goal_period", "goal_annual", "filled_at")
-
-
-@dataclass(slots=True)
-class IndicatorRow:
-    """One indicator of one scope, as the contract's ``indicators`` row wants it."""
-
-    scope: str
-    level1: str
-    level2: str
-    level3: str
-    value_raw: str
-    op: str | None = None
-    value: float | None = None
-    value_unit: str | None = None
-
-
-@dataclass
-class FormCopy:
-    """One printed copy of a form: every ``projects`` field plus provenance."""
-
-    project_name: str = ""
-    dept_code: str | None = None
-    dept_name: str | None = None
-    implementing_unit: str | None = None
-    attribute: str | None = None
-    period: str | None = None
-    funds_total: float | None = None
-    funds_annual: float | None = None
-    funds_total_central: float | None = None
-    funds_total_provincial: float | None = None
-    funds_total_local: float | None = None
-    funds_total_self: float | None = None
-    funds_total_other: float | None = None
-    funds_annual_central: float | None = None
-    funds_annual_provincial: float | None = None
-    funds_annual_local: float | None = None
-    funds_annual_self: float | None = None
-    funds_annual_other: float | None = None
-    overview: str | None = None
-    basis: str | None = None
-    necessity: str | None = None
-    measures: str | None = None
-    plan: str | None = None
-    goal_period: str | None = None
-    goal_annual: str | None = None
-    filled_at: str | None = None
-    project_code: str | None = None
-    kind: str = "project"  # project or department (部门整体支出绩效目标表)
-    layout: str = "card"  # card, list or packed
-    indicators: list[IndicatorRow] = field(default_factory=list)
-    pages: list[int] = field(default_factory=list)
-    method: str = "text"
-    confidence: float = 1.0
-    raw: dict[str, str] = field(default_factory=dict)  # field → text as printed
-    #: field → page its cell sits on; a field repeating another's cell (one goal
-    #: cell spanning both scopes) has no entry, so its text is cited once.
-    field_pages: dict[str, int] = field(default_factory=dict)
-    #: field → 元 per printed unit where the cell itself names it (337770.89万元).
-    cell_scales: dict[str, float] = field(default_factory=dict)
-    #: label keys the vocabulary does not know, reported as a check row.
-    unknown_labels: list[str] = field(default_factory=list)
-    _confs: list[float] = field(default_factory=list, repr=False)
-
-    def add_page(self, page: Page) -> None:
-        if page.page_no not in self.pages:
-            self.pages.append(page.page_no)
-        if page.method == "ocr":
-            self.method = "ocr"
-
-    def finish(self, scale: float) -> None:
-        """Convert amounts to 元 (the contract's unit) and settle the confidence."""
-        for name in ("funds_total", "funds_annual", *FUND_FIELDS):
-            v = getattr(self, name)
-            factor = self.cell_scales.get(name, scale)
-            if v is not None and factor != 1.0:
-                setattr(self, name, round(v * factor, 2))
-        self.confidence = round(sum(self._confs) / len(self._confs), 4) if self._confs else 1.0
-
-
 @dataclass(slots=True)
 class ScopeColumns:
     """Where one scope's indicator columns are: role → header x range."""

@@ -36,12 +36,10 @@ from __future__ import annotations
 
 import re
 
-from extract.model import Cell, Grid, Page
+from extract.model import Cell, FormCopy, Grid, Page
 from extract.stages import form_values as fv
 from extract.stages.form_layouts import (
     CardState,
-    FormCopy,
-    IndicatorRow,
     ListState,
     ScopeColumns,
     is_indicator_header,
@@ -54,7 +52,7 @@ from extract.stages.form_layouts import (
 )
 from extract.stages.layout import words_text
 
-__all__ = ["FormCopy", "IndicatorRow", "ScopeColumns", "read_forms", "is_form_page", "page_title"]
+__all__ = ["ScopeColumns", "read_forms", "is_form_page", "page_title"]
 
 #: Titles of form pages, by meaning: 项目支出绩效目标表, 项目绩效目标申报表 / 填报表,
 #: 部门（单位）整体支出绩效目标表, 重点项目绩效目标表, 绩效自评表, 绩效评价表.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -422,3 +423,15 @@ def _carry_merged_labels(grid: Grid, r: int, row: list[str], first_body: int = 0
                 out[c] = "\u0000" + cell.text  # marked: inherited from a merged group label
     return out
 
+
+def table_rows(doc_id: str, tables: list[TableBlock]) -> list[dict[str, Any]]:
+    """The contract's ``budget_tables`` rows, one per table in document order (``table_index``)."""
+    out: list[dict[str, Any]] = []
+    for index, t in enumerate(tables):
+        out.append({"doc_id": doc_id, "table_index": index, "table_key": t.table_key, "table_no": t.table_no,
+                    "title": t.title,
+                    "unit_of_measure": t.unit_of_measure, "page_first": t.page_first, "page_last": t.page_last,
+                    "n_rows": len(t.body), "has_data": t.has_data, "method": t.method,
+                    **dict(zip(("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom"),
+                               [round(v, 1) for v in t.bbox] if t.bbox else [None] * 4))})
+    return out
