@@ -19,7 +19,7 @@ from typing import Any
 
 from extract.checks.forms import check_form_labels, project_table_amounts
 from extract.errors import ExtractError, InputError, StageError
-from extract.model import Document, Issue, PageKind, Status
+from extract.model import Document, Issue, Page, PageKind, Status
 from extract.stages import dedupe, docrefs, forms, grid, ingest, lines, normalise, read, sections, tables, write
 from extract.stages.layout import group_lines, line_text
 from extract.text import make_page_valid, make_rows_valid
@@ -159,8 +159,8 @@ def _at_page(page_no: int) -> None:
         _page_hook(page_no)
 
 
-def read_pages(doc: Document, pdf, options: Options, kept: OpenPages | None = None) -> None:
-    """Page stages: read the text layer, route to OCR where needed, find grids."""
+def read_pages(doc: Document, pdf: Any, options: Options, kept: OpenPages | None = None) -> None:
+    """Every page (up to ``max_pages``, less the ones to skip) through the page stages, in order."""
     n = min(len(pdf), options.max_pages)
     if len(pdf) > options.max_pages:
         doc.add_issue(Issue("read", "too_long", f"{len(pdf)} pages; only the first {n} read"))
@@ -175,56 +175,137 @@ def read_pages(doc: Document, pdf, options: Options, kept: OpenPages | None = No
         _at_page(0)
 
 
-def read_one_page(doc: Document, pdf, i: int, options: Options, kept: OpenPages | None = None) -> None:
-    """Read page ``i`` (0-based) into ``doc.pages`` through the page stages, each timed by its name
-    (``read``, ``ocr``, ``regions``, ``grid``); the route taken goes to the ``pages`` table, and a
-    failure becomes an issue on that page.
+#: A box on a page (x0, top, x1, bottom), points, top-left origin.
+Region = tuple[float, float, float, float]
+
+
+@dataclass
+class PageWork:
+    """One page on its way through the page stages: what each stage hands the next."""
+
+    doc: Document
+    pdf: Any  # the open pypdfium2 document
+    index: int  # 0-based, as pdfium counts
+    options: Options
+    pdf_page: Any = None  # the pypdfium2 page, loaded by ``read``
+    page: Page | None = None  # the page as every later stage sees it; set by ``read``
+    route: str = "not read"  # the ``pages.route`` words, grown by the stages that change the route
+    to_ocr: bool = False  # the routing decision, taken once by ``read``
+    regions: list[Region] = field(default_factory=list)  # image regions of a text page read by OCR
+
+    @property
+    def page_no(self) -> int:
+        return self.index + 1
+
+    @property
+    def read_page(self) -> Page:
+        """The page the ``read`` stage made (every later stage runs only after it)."""
+        assert self.page is not None, "a page stage ran before read"
+        return self.page
+
+
+def page_read(work: PageWork) -> None:
+    """Text layer, rulings, watermark, radicals folded; the page routed (text / OCR / blank) and why."""
+    work.pdf_page = load_page(work.pdf, work.index)
+    work.page = read.read_page(work.pdf_page, work.page_no)
+    work.to_ocr = needs_ocr(work.page, work.options)
+    work.route = routing(work.page, work.options, work.to_ocr)
+
+
+def page_ocr(work: PageWork) -> None:
+    """Image-only and garbled pages (and every page with ``--ocr always``) read again by OCR."""
+    work.page = ocr_page(work.doc, work.pdf_page, work.read_page, work.options)
+
+
+def wants_regions(work: PageWork) -> bool:
+    """A text page with images on it, OCR allowed: a table may be pasted there as a picture."""
+    page = work.read_page
+    return (not work.to_ocr and work.options.ocr != "never" and page.kind == PageKind.TEXT
+            and page.facts.image_cover > 0)
+
+
+def page_regions(work: PageWork) -> None:
+    """The large images of a text page that hold a ruled table, read by OCR into the page."""
+    work.regions = ocr_regions(work.pdf_page, work.read_page, work.options)
+    if work.regions:
+        work.route += f"; {len(work.regions)} image region(s) OCR'd"
+
+
+def page_valid(work: PageWork) -> None:
+    """Lone surrogates (from a broken ToUnicode map or OCR) replaced, with an issue, before grids read text."""
+    replaced = make_page_valid(work.read_page)
+    if replaced:
+        work.doc.add_issue(Issue("read", "invalid_text", f"{replaced} code point(s) that are not valid Unicode "
+                                 "text (lone surrogates) replaced by U+FFFD", work.page_no))
+
+
+def page_grid(work: PageWork) -> None:
+    """Ruled grids with merged cells; each says whether its text came from the text layer or OCR."""
+    page = work.read_page
+    page.grids = grid.find_grids(page)
+    for g in page.grids:
+        # budget_tables.method: text or ocr
+        g.method = "ocr" if work.regions and in_regions((g.x0, g.top, g.x1, g.bottom), work.regions) else page.method
+
+
+def _always(work: PageWork) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class PageStage:
+    """A named page stage; ``applies`` says whether it runs on this page (a stage that does not is
+    neither run nor timed, as docling passes a page through a disabled stage).
     """
-    page_no = i + 1
+
+    name: str
+    run: Callable[[PageWork], None]
+    applies: Callable[[PageWork], bool] = _always
+
+
+#: The page stages, in order; each timed by its name (``Document.timings``).
+PAGE_STAGES: list[PageStage] = [
+    PageStage("read", page_read),
+    PageStage("ocr", page_ocr, applies=lambda work: work.to_ocr),
+    PageStage("regions", page_regions, applies=wants_regions),
+    PageStage("valid", page_valid),
+    PageStage("grid", page_grid),
+]
+
+
+def read_one_page(doc: Document, pdf: Any, i: int, options: Options, kept: OpenPages | None = None) -> None:
+    """Read page ``i`` (0-based) into ``doc.pages`` through :data:`PAGE_STAGES`, each timed by its name;
+    the route taken goes to the ``pages`` table, and a failure becomes an issue on that page, named
+    after the stage it happened in. A ruled page is left open in ``kept`` for the report's pictures.
+    """
+    work = PageWork(doc, pdf, i, options)
     clock = StageClock(doc.timings)
-    route = "not read"
+    name = PAGE_STAGES[0].name
     try:
-        with clock("read"):
-            pdf_page = load_page(pdf, i)
-            page = read.read_page(pdf_page, page_no)
-            to_ocr = needs_ocr(page, options)
-            route = routing(page, options, to_ocr)
-        regions: list = []  # images on a text page read by OCR (a table pasted as a picture)
-        if to_ocr:
-            with clock("ocr"):
-                page = ocr_page(doc, pdf_page, page, options)
-        elif options.ocr != "never" and page.kind == PageKind.TEXT and page.facts.image_cover > 0:
-            with clock("regions"):
-                regions = ocr_regions(pdf_page, page, options)
-            if regions:
-                route += f"; {len(regions)} image region(s) OCR'd"
-        replaced = make_page_valid(page)
-        if replaced:
-            doc.add_issue(Issue("read", "invalid_text", f"{replaced} code point(s) that are not valid Unicode "
-                                "text (lone surrogates) replaced by U+FFFD", page_no))
-        with clock("grid"):
-            page.grids = grid.find_grids(page)
-        for g in page.grids:
-            # budget_tables.method: text or ocr
-            g.method = "ocr" if regions and in_regions((g.x0, g.top, g.x1, g.bottom), regions) else page.method
-        if kept is None or not page.grids or not kept.keep(page_no, pdf_page):
-            pdf_page.close()
+        for stage in PAGE_STAGES:
+            name = stage.name
+            if stage.applies(work):
+                with clock(name):
+                    stage.run(work)
+        page = work.read_page
+        if kept is None or not page.grids or not kept.keep(work.page_no, work.pdf_page):
+            work.pdf_page.close()  # a ruled page stays loaded for the report's pictures
     except StageError as exc:  # "ocr: page 3: the page is 40000×40000 pt …"
-        doc.add_issue(Issue(exc.stage, "page", f"page {page_no}: {exc.message}", page_no))
-        add_page_row(doc, page_no, None, f"{route}; failed: {exc.stage}: {exc.message}")
+        doc.add_issue(Issue(exc.stage, "page", f"page {work.page_no}: {exc.message}", work.page_no))
+        add_page_row(doc, work.page_no, None, f"{work.route}; failed: {exc.stage}: {exc.message}")
         return
     except ExtractError as exc:
-        doc.add_issue(Issue("read", "page", str(exc), page_no))
-        add_page_row(doc, page_no, None, f"{route}; failed: {exc}")
+        doc.add_issue(Issue(name, "page", str(exc), work.page_no))
+        add_page_row(doc, work.page_no, None, f"{work.route}; failed: {exc}")
         return
     except Exception as exc:  # one bad page must not lose the document
         if options.fail_fast:
             raise
-        doc.add_issue(Issue("read", type(exc).__name__, str(exc) or type(exc).__name__, page_no))
-        add_page_row(doc, page_no, None, f"{route}; failed: {type(exc).__name__}: {exc}")
+        doc.add_issue(Issue(name, type(exc).__name__, str(exc) or type(exc).__name__, work.page_no))
+        add_page_row(doc, work.page_no, None, f"{work.route}; failed: {type(exc).__name__}: {exc}")
         return
-    doc.pages.append(page)
-    add_page_row(doc, page_no, page, route)
+    doc.pages.append(work.read_page)
+    add_page_row(doc, work.page_no, work.read_page, work.route)
 
 
 class OpenPages:
@@ -267,7 +348,7 @@ class OpenPages:
 
 
 class StageClock:
-    """Adds the seconds spent in each named page stage to a document's timings."""
+    """Adds the seconds spent in each named stage to a document's timings (page stages add up over pages)."""
 
     def __init__(self, timings: dict[str, float]) -> None:
         self.timings = timings
@@ -281,7 +362,7 @@ class StageClock:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
 
 
-def routing(page, options: Options, to_ocr: bool) -> str:
+def routing(page: Page, options: Options, to_ocr: bool) -> str:
     """Why the page is read the way it is (``to_ocr``: the decision :func:`needs_ocr` took), in words."""
     f = page.facts
     folded = f"; {f.n_radicals} radical code point(s) folded into ideographs" if f.n_radicals else ""
@@ -300,7 +381,7 @@ def routing(page, options: Options, to_ocr: bool) -> str:
     return "text layer" + folded
 
 
-def add_page_row(doc: Document, page_no: int, page, route: str) -> None:
+def add_page_row(doc: Document, page_no: int, page: Page | None, route: str) -> None:
     """The ``pages`` row: how the page was read and why (the routing decision, made visible)."""
     f = page.facts if page is not None else None
     doc.table_rows("pages").append({
@@ -313,7 +394,7 @@ def add_page_row(doc: Document, page_no: int, page, route: str) -> None:
     })
 
 
-def load_page(pdf, i: int):
+def load_page(pdf: Any, i: int) -> Any:
     """Page ``i`` of ``pdf``; a page the page tree promises but cannot deliver is a clear error."""
     try:
         return pdf[i]
@@ -322,7 +403,7 @@ def load_page(pdf, i: int):
                                  "this one is missing or broken", i + 1) from exc
 
 
-def ocr_regions(pdf_page, page, options: Options) -> list:
+def ocr_regions(pdf_page: Any, page: Page, options: Options) -> list[Region]:
     """OCR hook for the large images of a text page; returns the regions read."""
     from extract.stages import ocr as ocr_stage  # imported lazily: heavy dependencies
 
@@ -331,13 +412,13 @@ def ocr_regions(pdf_page, page, options: Options) -> list:
     return ocr_stage.ocr_regions(pdf_page, page, options)
 
 
-def in_regions(box, regions) -> bool:
+def in_regions(box: Region, regions: list[Region]) -> bool:
     from extract.stages import ocr as ocr_stage
 
     return ocr_stage.in_regions(box, regions)
 
 
-def needs_ocr(page, options: Options) -> bool:
+def needs_ocr(page: Page, options: Options) -> bool:
     """Route a page to OCR: image-only and garbled pages, or every page with ``always``."""
     if options.ocr == "never":
         return False
@@ -398,17 +479,15 @@ def extract_document(source: Path, rel_path: str, options: Options = Options(), 
 
 
 def run_stage(doc: Document, name: str, stage: DocStage, options: Options) -> None:
-    """Run one document stage, timed; record its failure as an issue."""
-    t0 = time.perf_counter()
-    try:
-        stage(doc, options)
-    except Exception as exc:  # a stage failure demotes the document, no more
-        if options.fail_fast:
-            raise
-        log.exception("stage %s failed on %s", name, doc.path)
-        doc.add_issue(Issue(name, type(exc).__name__, str(exc)))
-    finally:
-        doc.timings[name] = time.perf_counter() - t0
+    """Run one document stage, timed by its name; record its failure as an issue."""
+    with StageClock(doc.timings)(name):
+        try:
+            stage(doc, options)
+        except Exception as exc:  # a stage failure demotes the document, no more
+            if options.fail_fast:
+                raise
+            log.exception("stage %s failed on %s", name, doc.path)
+            doc.add_issue(Issue(name, type(exc).__name__, str(exc)))
 
 
 def drop_unwritable(doc: Document, rows: dict[str, list[dict[str, Any]]]) -> None:

@@ -21,14 +21,14 @@ from extract import pipeline
 def run(pdf: Path, with_forms: bool) -> tuple[float, int, float]:
     saved = list(pipeline.DOC_STAGES)
     if not with_forms:
-        pipeline.DOC_STAGES[:] = [(n, s) for n, s in saved if n != "forms"]
+        pipeline.DOC_STAGES[:] = [(n, s) for n, s in saved if n not in ("forms", "dedupe")]
     try:
         t0 = time.perf_counter()
         res = pipeline.process_document(pdf, pdf.name)
         wall = time.perf_counter() - t0
     finally:
         pipeline.DOC_STAGES[:] = saved
-    return wall, res.rows["documents"][0]["pages"], res.timings.get("forms", 0.0)
+    return wall, res.rows["documents"][0]["pages"], res.timings.get("forms", 0.0) + res.timings.get("dedupe", 0.0)
 
 
 def main() -> None:
