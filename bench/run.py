@@ -151,9 +151,9 @@ def run_extract(files: list[Path], jobs: int, extra: list[str]) -> int:
     """``extra``: [ocr mode, "report" | "plain"]; a report run draws pictures in the workers and writes
     the QA report, as ``extract run`` does; a plain run does neither."""
     from extract.api import BatchConfig, run_batch
-    from extract.pipeline import Options
+    from extract.options import Options
 
-    options = Options(ocr=extra[0] if extra else "auto")
+    options = Options.from_keywords(ocr=extra[0]) if extra else Options()
     report = (extra[1] if len(extra) > 1 else "report") == "report"
     with tempfile.TemporaryDirectory() as tmp:
         links = Path(tmp) / "in"

@@ -32,7 +32,8 @@ from extract.cache import ResultCache, worker_failure, worth_retrying
 from extract.executor import DEFAULT_MEMORY_MB, Limits, LocalPool, OnDone, Task, failed_result, run_in_process
 from extract.outdir import check_writable, out_lock
 from extract.outputs import FORMATS, write_outputs
-from extract.pipeline import Options, Result
+from extract.options import Options
+from extract.pipeline import Result
 from extract.stages import docrefs
 from extract.stages.write import write_if_changed
 from extract.text import display_path
@@ -136,10 +137,10 @@ def run_batch(inputs: Iterable[Path] | Path, out_dir: Path, options: Options = O
     if isinstance(inputs, (str, Path)):
         inputs = [Path(inputs)]
     out_dir = Path(out_dir)
-    if options.ocr != "never":  # exit 2 or 4 now, not one failed document per file later
+    if options.ocr.mode != "never":  # exit 2 or 4 now, not one failed document per file later
         from extract.ocr import check_engine
 
-        check_engine(options.ocr_engine)
+        check_engine(options.ocr.engine)
     check_writable(out_dir)
     with out_lock(out_dir, wait=config.wait):
         files = find_inputs(inputs)

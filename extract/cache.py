@@ -16,7 +16,6 @@ run therefore write byte-identical tables.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import logging
@@ -26,20 +25,17 @@ from pathlib import Path
 from typing import Any
 
 from extract import PIPELINE_VERSION
-from extract.pipeline import Options, Result
+from extract.options import Options
+from extract.pipeline import Result
 from extract.stages.write import atomic_write
 
 log = logging.getLogger(__name__)
 
 CACHE_DIR = ".cache"
 
-#: Options that do not change what the pipeline writes, so not part of the key.
-_NOT_IN_KEY = {"fail_fast", "skip_pages"}
-
-
 def options_key(options: Options) -> str:
-    """A short digest of the options that change the output (e.g. ``--ocr``, ``--dpi``)."""
-    fields = {k: v for k, v in dataclasses.asdict(options).items() if k not in _NOT_IN_KEY}
+    """A short digest of the options that change the output (e.g. ``--ocr``, ``--dpi``; not ``--fail-fast``)."""
+    fields = options.cache_fields()
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:8]
 
 

@@ -19,10 +19,14 @@ from extract.api import BatchConfig, run_batch
 from extract.errors import ExitCode, ExtractError
 from extract.executor import DEFAULT_MEMORY_MB, default_jobs
 from extract.outputs import FORMATS, parse_formats
-from extract.pipeline import Options
+from extract.options import OCR_ENGINES, OCR_MODES, Options
 from extract.progress import JsonLogFormatter, make_reporter
 from extract.ray_executor import import_ray
 from extract.schema import write_schemas
+
+
+#: Every option's default, read from the options object (written once, there).
+DEFAULTS = Options()
 
 
 @click.group()
@@ -36,11 +40,11 @@ def cli() -> None:
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Output folder.")
 @click.option("-j", "--jobs", default=default_jobs(), show_default="cores", type=click.IntRange(1, 256),
               help="Worker processes (one document per task).")
-@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+@click.option("--ocr", type=click.Choice(OCR_MODES), default=DEFAULTS.ocr.mode, show_default=True,
               help="auto: OCR only image-only and garbled pages.")
-@click.option("--ocr-engine", type=click.Choice(["rapidocr", "tesseract"]), default="rapidocr", show_default=True,
+@click.option("--ocr-engine", type=click.Choice(OCR_ENGINES), default=DEFAULTS.ocr.engine, show_default=True,
               help="OCR engine; checked (package, models, binary) before any work starts.")
-@click.option("--dpi", default=200, show_default=True, help="Render resolution for OCR.")
+@click.option("--dpi", default=DEFAULTS.ocr.dpi, show_default=True, help="Render resolution for OCR.")
 @click.option("--formats", default=",".join(FORMATS), show_default=True,
               help="Comma-separated output formats: parquet, csv, duckdb, xlsx (OUT/extract.xlsx, one sheet a table).")
 @click.option("--csv-bom", is_flag=True,
@@ -81,7 +85,7 @@ def run(inputs: tuple[Path, ...], out_dir: Path, jobs: int, ocr: str, ocr_engine
                              csv_bom=csv_bom)
         if executor == "ray":
             import_ray()  # fail now (exit 4), not after scanning the inputs
-        options = Options(ocr=ocr, ocr_engine=ocr_engine, dpi=dpi, fail_fast=fail_fast)
+        options = Options.from_keywords(ocr=ocr, ocr_engine=ocr_engine, dpi=dpi, fail_fast=fail_fast)
         summary = run_batch(list(inputs), out_dir, options, config=config, progress=reporter)
         reporter.summary(summary, _shown(out_dir))
     except KeyboardInterrupt:

@@ -40,7 +40,8 @@ from typing import Any
 
 from extract import cache
 from extract.model import Document
-from extract.pipeline import OpenPages, Options, Result, document_result, extract_document, set_page_hook
+from extract.options import Options
+from extract.pipeline import OpenPages, Result, document_result, extract_document, set_page_hook
 
 log = logging.getLogger(__name__)
 

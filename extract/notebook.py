@@ -6,7 +6,7 @@ copies, the batch-wide 文号 vote) into a throwaway folder that is deleted
 afterwards, and writes no table files there (``formats=()``), so the frames are
 exactly what ``extract run`` would have written, without an output folder.
 
-Keyword options are the CLI's: those of :class:`extract.pipeline.Options`
+Keyword options are the CLI's: the flat names of :class:`extract.options.Options`
 (``ocr``, ``ocr_engine``, ``dpi``, ``fail_fast``, ``max_pages``) and the batch's
 ``jobs``, ``timeout``, ``memory_mb``. Anything else is a ``TypeError``, as for any
 Python function; a bad value is a :class:`extract.errors.ConfigError`.
@@ -14,7 +14,6 @@ Python function; a bad value is a :class:`extract.errors.ConfigError`.
 
 from __future__ import annotations
 
-import dataclasses
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -22,14 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from extract.api import BatchConfig, BatchSummary, run_batch
 from extract.errors import ConfigError
-from extract.pipeline import Options
+from extract.options import KEYWORDS, OCR_MODES, Options
 
 if TYPE_CHECKING:
     import pandas as pd
 
 #: Batch settings a caller may pass besides the pipeline's :class:`Options`.
 BATCH_OPTIONS = ("jobs", "timeout", "memory_mb")
-OCR_MODES = ("auto", "always", "never")
 
 
 class Tables(Mapping[str, "pd.DataFrame"]):
@@ -96,7 +94,7 @@ def _read(inputs: list[Path], caller: str, options: dict[str, Any]) -> Tables:
 
 def split_options(caller: str, options: dict[str, Any]) -> tuple[Options, BatchConfig]:
     """Keyword options → (:class:`Options`, :class:`BatchConfig`); unknown names raise ``TypeError``."""
-    pipeline_fields = [f.name for f in dataclasses.fields(Options)]
+    pipeline_fields = list(KEYWORDS)
     unknown = sorted(set(options) - set(pipeline_fields) - set(BATCH_OPTIONS))
     if unknown:
         raise TypeError(f"{caller}() got unexpected keyword argument(s) {', '.join(map(repr, unknown))}; "
@@ -106,4 +104,4 @@ def split_options(caller: str, options: dict[str, Any]) -> tuple[Options, BatchC
     batch = {k: v for k, v in options.items() if k in BATCH_OPTIONS}
     # formats=(): frames only, no files; pictures=False: no report, so workers draw no pictures
     config = BatchConfig(formats=(), use_cache=False, pictures=False, **batch)
-    return Options(**{k: v for k, v in options.items() if k in pipeline_fields}), config
+    return Options.from_keywords(**{k: v for k, v in options.items() if k in pipeline_fields}), config

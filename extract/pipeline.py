@@ -20,25 +20,12 @@ from typing import Any
 from extract.checks.forms import check_form_labels, project_table_amounts
 from extract.errors import ExtractError, InputError, StageError
 from extract.model import Document, Issue, Page, PageKind, Status
+from extract.options import Options
 from extract.stages import dedupe, docrefs, forms, grid, ingest, lines, normalise, read, sections, tables, write
 from extract.stages.layout import group_lines, line_text
 from extract.text import make_page_valid, make_rows_valid
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Options:
-    """What the user chose for a run (picklable: sent to worker processes)."""
-
-    ocr: str = "auto"  # auto | always | never
-    ocr_engine: str = "rapidocr"
-    dpi: int = 200
-    fail_fast: bool = False
-    max_pages: int = 5000  # documents longer than this are cut, with an issue
-    #: (page, why) of pages not to read: set by the batch when a worker died inside
-    #: them, so that a retry keeps the rest of the document. Not in the cache key.
-    skip_pages: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass
@@ -220,7 +207,7 @@ def page_ocr(work: PageWork) -> None:
 def wants_regions(work: PageWork) -> bool:
     """A text page with images on it, OCR allowed: a table may be pasted there as a picture."""
     page = work.read_page
-    return (not work.to_ocr and work.options.ocr != "never" and page.kind == PageKind.TEXT
+    return (not work.to_ocr and work.options.ocr.mode != "never" and page.kind == PageKind.TEXT
             and page.facts.image_cover > 0)
 
 
@@ -368,14 +355,14 @@ def routing(page: Page, options: Options, to_ocr: bool) -> str:
     folded = f"; {f.n_radicals} radical code point(s) folded into ideographs" if f.n_radicals else ""
     if page.kind == PageKind.BLANK:
         return f"blank: no text, images cover {f.image_cover:.0%}"
-    if options.ocr == "always":
+    if options.ocr.mode == "always":
         return "OCR: --ocr always"
     if page.kind == PageKind.IMAGE:
         why = f"image only: no text layer, images cover {f.image_cover:.0%}"
-        return why + ("; not OCR'd (--ocr never)" if options.ocr == "never" else "; OCR")
+        return why + ("; not OCR'd (--ocr never)" if options.ocr.mode == "never" else "; OCR")
     if page.kind == PageKind.GARBLED:
         why = f"garbled text layer: {f.n_bad} of {f.n_chars} glyphs unmapped"
-        return why + ("; not OCR'd (--ocr never)" if options.ocr == "never" else "; OCR")
+        return why + ("; not OCR'd (--ocr never)" if options.ocr.mode == "never" else "; OCR")
     if to_ocr:  # a text page sent to OCR all the same: its text is mojibake
         return "mojibake text layer (rare ideographs, Latin-1 letters); OCR"
     return "text layer" + folded
@@ -404,12 +391,12 @@ def load_page(pdf: Any, i: int) -> Any:
 
 
 def ocr_regions(pdf_page: Any, page: Page, options: Options) -> list[Region]:
-    """OCR hook for the large images of a text page; returns the regions read."""
+    """The large images of a text page read by OCR; returns the regions read."""
     from extract.stages import ocr as ocr_stage  # imported lazily: heavy dependencies
 
     if page.facts.image_cover < ocr_stage.REGION_MIN_COVER:
         return []
-    return ocr_stage.ocr_regions(pdf_page, page, options)
+    return ocr_stage.ocr_regions(pdf_page, page, options=options.ocr)  # the engine is loaded only for a region
 
 
 def in_regions(box: Region, regions: list[Region]) -> bool:
@@ -420,9 +407,9 @@ def in_regions(box: Region, regions: list[Region]) -> bool:
 
 def needs_ocr(page: Page, options: Options) -> bool:
     """Route a page to OCR: image-only and garbled pages, or every page with ``always``."""
-    if options.ocr == "never":
+    if options.ocr.mode == "never":
         return False
-    if options.ocr == "always":
+    if options.ocr.mode == "always":
         return page.kind != PageKind.BLANK
     if page.kind in (PageKind.IMAGE, PageKind.GARBLED):
         return True
@@ -431,29 +418,32 @@ def needs_ocr(page: Page, options: Options) -> bool:
     return ocr_stage.needs_ocr(page)
 
 
-def ocr_page(doc: Document, pdf_page, page, options: Options):
-    """OCR hook: replaced by the OCR stage when an engine is available."""
+def ocr_page(doc: Document, pdf_page: Any, page: Page, options: Options) -> Page:
+    """The page read again by OCR, with the engine and settings of ``options.ocr``."""
     from extract.stages import ocr as ocr_stage  # imported lazily: heavy dependencies
+    from extract.ocr import get_engine
 
-    return ocr_stage.ocr_page(pdf_page, page, options)
+    return ocr_stage.ocr_page(pdf_page, page, get_engine(options.ocr.engine), options.ocr)
 
 
-def process_document(source: Path, rel_path: str, options: Options = Options(), doc_id: str | None = None) -> Result:
+def process_document(source: Path, rel_path: str, options: Options | None = None,
+                     doc_id: str | None = None) -> Result:
     """Run every stage over one file and return its rows; never raises for bad input.
 
     ``doc_id`` is the file's hash when the caller already computed it (the batch
     hashes every file once to find byte-identical copies).
     """
     t0 = time.perf_counter()
-    return document_result(extract_document(source, rel_path, options, doc_id), t0)
+    return document_result(extract_document(source, rel_path, options or Options(), doc_id), t0)
 
 
-def extract_document(source: Path, rel_path: str, options: Options = Options(), doc_id: str | None = None,
+def extract_document(source: Path, rel_path: str, options: Options | None = None, doc_id: str | None = None,
                      kept: OpenPages | None = None) -> Document:
     """The document with every stage run over it (pages read, rows added); never raises for bad input.
 
     ``kept``: where to leave the PDF and its ruled pages open for the report's pictures (the caller closes it).
     """
+    options = options or Options()
     doc_id = doc_id or ingest.hash_file(source)
     doc = Document(doc_id=doc_id, path=rel_path, source=source)
     try:

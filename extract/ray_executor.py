@@ -18,7 +18,7 @@ from typing import Any
 from extract import cache
 from extract.errors import DependencyError
 from extract.executor import Limits, OnDone, Task, extract_task, failed_result
-from extract.pipeline import Options
+from extract.options import Options
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
 def routes(path: Path, **options: object) -> list[tuple[int, str | None, str]]:
-    rows = process_document(path, path.name, Options(**options)).rows["pages"]
+    rows = process_document(path, path.name, Options.from_keywords(**options)).rows["pages"]
     return [(r["page"], r["method"], r["route"]) for r in rows]
 
 

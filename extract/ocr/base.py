@@ -26,6 +26,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from extract.errors import ConfigError, DependencyError
+from extract.options import DEFAULT_ENGINE  # the engine used when the user names none
 
 #: (x0, top, x1, bottom) in pixels of the image given to the engine.
 Box = tuple[float, float, float, float]
@@ -34,8 +35,6 @@ LineResult = tuple[Box, str, float]
 #: One recognised crop: text, confidence in [0, 1].
 CropResult = tuple[str, float]
 
-#: The engine used when the user names none; chosen by ``bench/ocr_bench.py``.
-DEFAULT_ENGINE = "rapidocr"
 
 
 @runtime_checkable

@@ -26,22 +26,21 @@ the page *as oriented* (a sideways scan becomes a landscape Page).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pypdfium2 as pdfium
 
 from extract.errors import StageError
 from extract.model import Page, PageFacts, PageKind, Ruling, Word
+from extract.options import DEFAULT_DPI, OcrOptions
 from extract.ocr import image as im
-from extract.ocr.base import DEFAULT_ENGINE, OcrEngine, get_engine
+from extract.ocr.base import OcrEngine, get_engine
 from extract.ocr.numbers import fix_amount, fix_enumerator, fix_script
 from extract.stages.grid import find_grids
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DPI = 200
 #: Longest side of a page image sent to OCR, in pixels: an A0 poster at 200 dpi is
 #: 9,400 px; a page past this is not a scan anyone made, and would take gigabytes.
 MAX_RENDER_SIDE_PX = 20_000
@@ -54,20 +53,6 @@ RULING_REACH = 1.5
 MIN_CONF = 0.5
 #: A page read with a lower mean confidence than this is also read upside down.
 RETRY_CONF = 0.8
-
-
-@dataclass(slots=True)
-class OcrOptions:
-    """How a page is OCR'd; the defaults are the measured ones."""
-
-    dpi: int = DEFAULT_DPI
-    deskew: bool = True
-    orient: bool = True
-    hard_threshold: int = im.HARD_THRESHOLD
-    fix_numbers: bool = True
-    #: Outside grids, find lines by projection ("projection") or with the engine's
-    #: detector ("engine"); projection falls back to the detector when unsure.
-    line_finder: str = "projection"
 
 
 @dataclass(slots=True)
@@ -126,14 +111,14 @@ def _is_common(ch: str) -> bool:
     return 0xB0 <= b[0] <= 0xD7
 
 
-def ocr_page(pdf_page: pdfium.PdfPage, page: Page | None, engine: OcrEngine | Any = None,
+def ocr_page(pdf_page: pdfium.PdfPage, page: Page | None, engine: OcrEngine | None = None,
              options: OcrOptions | None = None, page_no: int | None = None) -> Page:
     """OCR one PDF page into a Page; ``page`` (the text-layer read) lends kind and facts.
 
-    ``engine`` is an engine, or the pipeline's run options (anything with
-    ``ocr_engine`` and ``dpi``), from which the engine and dpi are taken.
+    ``engine`` None: the one ``options.engine`` names.
     """
-    engine, options = _resolve(engine, options)
+    options = options or OcrOptions()
+    engine = engine if engine is not None else get_engine(options.engine)
     no = page.page_no if page is not None else (page_no or 1)
     check_render_size(pdf_page, options.dpi, no)
     try:
@@ -181,7 +166,7 @@ def image_regions(pdf_page: pdfium.PdfPage, page: Page) -> list[tuple[float, flo
     return out
 
 
-def ocr_regions(pdf_page: pdfium.PdfPage, page: Page, engine: OcrEngine | Any = None,
+def ocr_regions(pdf_page: pdfium.PdfPage, page: Page, engine: OcrEngine | None = None,
                 options: OcrOptions | None = None) -> list[tuple[float, float, float, float]]:
     """OCR the large images of a text page (a table pasted as a picture) into ``page``.
 
@@ -192,14 +177,14 @@ def ocr_regions(pdf_page: pdfium.PdfPage, page: Page, engine: OcrEngine | Any = 
     the region is upright with its page), and its words and rulings are shifted
     into page coordinates and added to ``page``. Returns the regions read, so the
     caller can mark grids inside them as OCR'd. A region that fails to render or
-    read becomes nothing (the page keeps its text layer).
+    read becomes nothing (the page keeps its text layer). ``engine`` None: the one
+    ``options.engine`` names, loaded only when the page has a region to read.
     """
     regions = image_regions(pdf_page, page)
     if not regions:
         return []
-    engine, options = _resolve(engine, options)
-    options = OcrOptions(dpi=options.dpi, deskew=options.deskew, orient=False, hard_threshold=options.hard_threshold,
-                         fix_numbers=options.fix_numbers, line_finder=options.line_finder)
+    options = replace(options or OcrOptions(), orient=False)  # a region is upright with its page
+    engine = engine if engine is not None else get_engine(options.engine)
     width, height = pdf_page.get_size()
     done = []
     for x0, t, x1, b in regions:
@@ -241,14 +226,6 @@ def in_regions(box: tuple[float, float, float, float], regions: list[tuple[float
     """True when the centre of ``box`` (x0, top, x1, bottom) lies in one of ``regions``."""
     xc, yc = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     return any(x0 <= xc <= x1 and t <= yc <= b for x0, t, x1, b in regions)
-
-
-def _resolve(engine: OcrEngine | Any, options: OcrOptions | None) -> tuple[OcrEngine, OcrOptions]:
-    if isinstance(engine, OcrEngine):
-        return engine, options or OcrOptions()
-    name = getattr(engine, "ocr_engine", None) or DEFAULT_ENGINE
-    dpi = int(getattr(engine, "dpi", None) or DEFAULT_DPI)
-    return get_engine(name), options or OcrOptions(dpi=dpi)
 
 
 def check_render_size(pdf_page: pdfium.PdfPage, dpi: int, page_no: int) -> None:
@@ -293,7 +270,7 @@ def ocr_image(image: np.ndarray, page_no: int, engine: OcrEngine,
     except StageError:
         raise
     except Exception as exc:  # an engine crash becomes a page issue, not a traceback
-        raise StageError("ocr", f"{getattr(engine, 'name', 'engine')} failed: {exc}", page_no) from exc
+        raise StageError("ocr", f"{engine.name} failed: {exc}", page_no) from exc
 
 
 def prepare_image(image: np.ndarray, options: OcrOptions, trace: OcrTrace) -> np.ndarray:
@@ -377,7 +354,8 @@ def read_cells(grey: np.ndarray, grids: list, lines: list[im.Line], engine: OcrE
     """
     if not grids:
         return []
-    light = grey if trace.bilevel else im.whiten_light(grey, options.hard_threshold)
+    threshold = im.HARD_THRESHOLD if options.hard_threshold is None else options.hard_threshold
+    light = grey if trace.bilevel else im.whiten_light(grey, threshold)
     clean = im.erase_rulings(light, lines)
     ink = im.despeckle(im.ink_mask(clean), speck_area(options.dpi)) > 0
     boxes = cell_line_boxes(ink, grids, options.dpi)
