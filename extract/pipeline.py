@@ -1,10 +1,14 @@
-"""The pipeline: one ordered list of stages, run over one document.
+"""The pipeline: two ordered lists of stages, run over one document.
 
-Page stages fill one slot of each page (read → ocr → grids); document stages take
-the :class:`Document` and add rows (metadata, tables, lines, sections, forms,
-doc_refs, checks). Each stage is timed by name, and an exception in a stage is
-caught at its boundary and recorded as an issue: the document goes on as
-``partial`` with what the other stages found.
+Page stages (:data:`PAGE_STAGES`: read → ocr → regions → valid → grid) carry
+one page from the PDF to a :class:`Page` with its grids, and record how it was
+read and why in the ``pages`` table; document stages (:data:`DOC_STAGES`:
+metadata → tables → lines → sections → forms → dedupe → doc_refs → checks)
+take the :class:`Document` and add rows. Each stage is timed by its name, and
+an exception in a stage is caught at its boundary and recorded as an issue
+naming it: the document goes on as ``partial`` with what the other stages
+found. This module is wiring only; the rules each stage applies live in its
+module under ``stages/`` (or ``checks/``).
 """
 
 from __future__ import annotations
@@ -44,22 +48,24 @@ class Result:
     pictures: dict[str, bytes] | None = field(default=None, repr=False, compare=False)
 
 
-DocStage = Callable[[Document, Options], None]
+#: A document stage: reads the pages and the rows earlier stages added, adds its own.
+#: None reads the run options (the page stages took every decision they steer).
+DocStage = Callable[[Document], None]
 
 
-def stage_metadata(doc: Document, options: Options) -> None:
+def stage_metadata(doc: Document) -> None:
     first = [line_text(line) for p in doc.pages[:3] for line in group_lines(p.words)]
     every = [line_text(line) for p in doc.pages for line in group_lines(p.words)]
     doc.unit_name, doc.fiscal_year, doc.doc_type = normalise.document_metadata(
         [normalise.normalise_text(t) for t in first], [normalise.normalise_text(t) for t in every])
 
 
-def stage_tables(doc: Document, options: Options) -> None:
+def stage_tables(doc: Document) -> None:
     doc.tables = tables.build_tables(doc)
     doc.table_rows("budget_tables").extend(tables.table_rows(doc.doc_id, doc.tables))
 
 
-def stage_lines(doc: Document, options: Options) -> None:
+def stage_lines(doc: Document) -> None:
     out = doc.table_rows("budget_lines")
     for index, t in enumerate(doc.tables):
         for row in lines.table_lines(t, doc.doc_id):
@@ -67,17 +73,17 @@ def stage_lines(doc: Document, options: Options) -> None:
             out.append(row)
 
 
-def stage_sections(doc: Document, options: Options) -> None:
+def stage_sections(doc: Document) -> None:
     doc.table_rows("sections").extend(sections.extract_sections(doc))
 
 
-def stage_forms(doc: Document, options: Options) -> None:
+def stage_forms(doc: Document) -> None:
     """Performance-target forms: every printed copy, read field by field; labels the vocabulary lacks reported."""
     doc.form_copies = forms.read_forms(doc.pages)
     doc.table_rows("checks").extend(check_form_labels(doc.doc_id, doc.form_copies))
 
 
-def stage_dedupe(doc: Document, options: Options) -> None:
+def stage_dedupe(doc: Document) -> None:
     """Copies of one form merged into ``projects``/``indicators``; disputes kept as ``conflicts``.
 
     The project expenditure table's amounts break ties between copies.
@@ -91,7 +97,7 @@ def stage_dedupe(doc: Document, options: Options) -> None:
     doc.table_rows("conflicts").extend(merged.conflicts)
 
 
-def stage_doc_refs(doc: Document, options: Options) -> None:
+def stage_doc_refs(doc: Document) -> None:
     """Every 文号, corrected by vote over the document.
 
     Pages holding a card form are read field by field (each field's own page; a
@@ -109,7 +115,7 @@ def stage_doc_refs(doc: Document, options: Options) -> None:
     doc.table_rows("conflicts").extend(conflicts)
 
 
-def stage_checks(doc: Document, options: Options) -> None:
+def stage_checks(doc: Document) -> None:
     """Validation: the sums and cross-references the document prints about itself."""
     from extract.checks import run_checks  # checks import nothing from the pipeline
 
@@ -472,7 +478,7 @@ def run_stage(doc: Document, name: str, stage: DocStage, options: Options) -> No
     """Run one document stage, timed by its name; record its failure as an issue."""
     with StageClock(doc.timings)(name):
         try:
-            stage(doc, options)
+            stage(doc)
         except Exception as exc:  # a stage failure demotes the document, no more
             if options.fail_fast:
                 raise
