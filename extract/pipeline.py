@@ -90,7 +90,7 @@ def stage_dedupe(doc: Document) -> None:
     """
     if not doc.form_copies:
         return
-    known = project_table_amounts(doc.rows.get("budget_lines", []))
+    known = project_table_amounts(doc.rows.get("budget_lines", []), doc.rows.get("budget_tables", []))
     merged = dedupe.merge_copies(doc.doc_id, doc.form_copies, known=known)
     doc.table_rows("projects").extend(merged.projects)
     doc.table_rows("indicators").extend(merged.indicators)

@@ -9,6 +9,7 @@ matched fuzzily with rapidfuzz; a project with no close name is a skip.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rapidfuzz import fuzz, process
 
@@ -31,15 +32,28 @@ def check_forms(doc_id: str, projects: list[Row], lines: list[Row], tables: list
                 and (p.get("kind") or "project") == "project"]
     if not projects:
         return []
+    names = project_table_rows(lines, tables)
+    if names is None:
+        return [result(doc_id, CHECK, "skip", "", detail="forms found but no project expenditure table")]
+    return [project_check(doc_id, p, names) for p in projects]
+
+
+def project_table_rows(lines: list[Row], tables: list[Row]) -> dict[str, list[Row]] | None:
+    """The 项目支出表's rows at its 合计 column, by compact name; None when the document prints no such table.
+
+    The one reading of the project table: this check compares each form with it,
+    and the dedupe stage breaks ties between copies of a form with it
+    (:func:`project_table_amounts`). A name may sit on several rows (one per unit).
+    """
     table = project_table_lines(lines, tables)
     if not table:
-        return [result(doc_id, CHECK, "skip", "", detail="forms found but no project expenditure table")]
+        return None
     col = total_column(table)
     names: dict[str, list[Row]] = {}
     for r in table:
         if r["column"] == col and r.get("name"):
             names.setdefault(compact_name(r["name"]), []).append(r)
-    return [project_check(doc_id, p, names) for p in projects]
+    return names
 
 
 def project_table_lines(lines: list[Row], tables: list[Row]) -> list[Row]:
@@ -81,20 +95,20 @@ def _yuan(line: Row) -> float:
     return float(line["amount"]) * _UNIT_FACTOR.get(str(line.get("unit")), 10000.0)
 
 
-def project_table_amounts(lines: list[Row]) -> dict[tuple[str, str], float]:
-    """(project name, ``funds_annual``) → 元 from the 项目支出表's 合计 column: the dedupe stage's tie-break.
+def project_table_amounts(lines: list[Row], tables: list[Row]) -> Callable[[str, str], float | None]:
+    """``known(project name, field)`` → 元 from the project table, to break ties between copies of a form.
 
-    The tie-break's own reading of the table, kept as it was: the name as printed,
-    the column whose header ends in 合计, a missing unit read as 元. It differs
-    from :func:`check_forms` (fuzzy names, :func:`total_column`, a missing unit
-    read as 万元); making the two one lookup changes which copy wins a tie, so
-    it is left to the change that settles the unit default (``to_yuan``).
+    Only ``funds_annual`` is printed there; a name whose rows print different
+    amounts (one per unit) breaks no tie.
     """
-    known: dict[tuple[str, str], float] = {}
-    for row in lines:
-        if row["table_key"] == "project_expenditure" and row["name"] and row["column"].endswith("合计"):
-            factor = 10000.0 if row["unit"] == "万元" else 1.0
-            known[(row["name"], "funds_annual")] = round(row["amount"] * factor, 2)
+    names = project_table_rows(lines, tables) or {}
+
+    def known(name: str, field: str) -> float | None:
+        if field != "funds_annual":
+            return None
+        amounts = {round(_yuan(r), 2) for r in names.get(compact_name(name), [])}
+        return amounts.pop() if len(amounts) == 1 else None
+
     return known
 
 
