@@ -16,7 +16,7 @@ from extract.checks import run_checks
 from extract.checks.balance import check_balance
 from extract.checks.common import compare
 from extract.checks.cross import check_cross
-from extract.checks.forms import check_forms
+from extract.checks.forms import check_forms, project_table_amounts
 from extract.checks.narrative import check_narrative
 from extract.checks.sums import check_sums
 
@@ -151,6 +151,20 @@ def test_form_vs_project_table_fuzzy_names():
     assert statuses(bad) == ["fail"] and bad[0]["location"] == "project 强制人员生活教育费"
     none = check_forms(D, [{"doc_id": D, "project_name": "完全不同的名字", "funds_annual": 1.0}], table, [])
     assert statuses(none) == ["skip"]
+
+
+def test_dedupe_tie_break_reads_the_project_table_as_the_check_does():
+    """project_table_amounts: the table's total column (total_column: 总计 before the 财政拨款/合计
+    subtotal), by compact name, in 元; a name whose rows (one per unit) disagree breaks no tie.
+    """
+    table = [line("project_expenditure", 1, "总计", 22.52, None, "1.机构运行经费"),
+             line("project_expenditure", 1, "财政拨款/合计", 20.0, None, "1.机构运行经费"),
+             line("project_expenditure", 2, "总计", 3.0, None, "业务经费"),
+             line("project_expenditure", 3, "总计", 4.0, None, "业务经费")]
+    known = project_table_amounts(table, [])
+    assert known("机构运行经费", "funds_annual") == 225200.0
+    assert known("业务经费", "funds_annual") is None and known("机构运行经费", "funds_total") is None
+    assert project_table_amounts([], [])("机构运行经费", "funds_annual") is None
 
 
 # --- narrative -------------------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def check_forms(doc_id: str, projects: list[Row], lines: list[Row], tables: list
 
 
 def project_table_rows(lines: list[Row], tables: list[Row]) -> dict[str, list[Row]] | None:
-    """The 项目支出表's rows at its 合计 column, by compact name; None when the document prints no such table.
+    """The 项目支出表's rows at its total column (:func:`total_column`), by compact name; None: no such table.
 
     The one reading of the project table: this check compares each form with it,
     and the dedupe stage breaks ties between copies of a form with it
