@@ -23,6 +23,7 @@ from extract.model import Document, Issue, PageKind, Status
 from extract.stages import dedupe, docrefs, forms, grid, ingest, lines, normalise, read, sections, tables, write
 from extract.stages.layout import group_lines, line_text, words_text
 from extract.text import make_page_valid, make_rows_valid
+from extract.vocab.units import to_yuan
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +110,7 @@ def project_table_amounts(doc: Document) -> dict[tuple[str, str], float]:
     known: dict[tuple[str, str], float] = {}
     for row in doc.rows.get("budget_lines", []):
         if row["table_key"] == "project_expenditure" and row["name"] and row["column"].endswith("合计"):
-            factor = 10000.0 if row["unit"] == "万元" else 1.0
-            known[(row["name"], "funds_annual")] = round(row["amount"] * factor, 2)
+            known[(row["name"], "funds_annual")] = round(to_yuan(row["amount"], row["unit"], missing="元"), 2)
     return known
 
 

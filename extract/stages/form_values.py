@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from extract.vocab.chars import IDEOGRAPHS, has_ideograph
+from extract.vocab.units import UNIT_TO_YUAN
+from extract.vocab.words import AGENCY_SUFFIXES
+
 #: The label vocabulary (extract/vocab/form_labels.json): printed label → field.
 VOCAB_FILE = Path(__file__).resolve().parents[1] / "vocab" / "form_labels.json"
 VOCAB: dict = json.loads(VOCAB_FILE.read_text(encoding="utf-8"))
@@ -34,7 +38,7 @@ SOURCE_KEYS: tuple[tuple[str, str], ...] = tuple((a, b) for a, b in VOCAB["sourc
 #: Labels known to carry no field of their own (项目资金 heads the funds block).
 KNOWN_LABELS: frozenset[str] = frozenset(VOCAB["known"])
 #: Endings of an agency's name (重庆市规划和自然资源局 holds 市 and 资 but is no fund source).
-_AGENCY = ("局", "厅", "委", "委员会", "办", "办公室", "中心", "院", "所", "站", "队", "部", "室", "馆", "会")
+_AGENCY = AGENCY_SUFFIXES
 #: Level-1 indicator names (一级指标); used to recognise an indicator block.
 LEVEL1_WORDS = ("产出指标", "效益指标", "满意度指标", "成本指标")
 LEVEL2_WORDS = ("数量指标", "质量指标", "时效指标", "经济效益", "社会效益", "生态效益",
@@ -45,7 +49,7 @@ _OPS = {"≥": "≥", "≧": "≥", "≤": "≤", "≦": "≤", ">": ">", "<": "
         "大于等于": "≥", "不低于": "≥", "不少于": "≥", "小于等于": "≤", "不高于": "≤",
         "不超过": "≤", "大于": ">", "小于": "<", "等于": "="}
 _VALUE = re.compile(
-    r"^(?P<lead>[\u4e00-\u9fff]{1,4}(?=[\d≥≤<>=]))?(?P<op>大于等于|小于等于|不低于|不少于|不高于|不超过|大于|小于|等于|[≥≧≤≦><=＝])?\s*"
+    rf"^(?P<lead>[{IDEOGRAPHS}]{{1,4}}(?=[\d≥≤<>=]))?(?P<op>大于等于|小于等于|不低于|不少于|不高于|不超过|大于|小于|等于|[≥≧≤≦><=＝])?\s*"
     # no digit in a unit: 2026年10月底前 is a date
     r"(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>[^\d≥≤<>=，,；;。][^\d]{0,11})?$")
 _AMOUNT = re.compile(r"^[-+]?\d+(?:,\d{3})*(?:\.\d+)?$")
@@ -262,7 +266,7 @@ def parse_amount_unit(text: str) -> tuple[float | None, float | None]:
     t = norm(text).replace(" ", "")
     m = _CELL_UNIT.match(t)
     if m:
-        return float(m["num"].replace(",", "")), 10000.0 if m["unit"] == "万元" else 1.0
+        return float(m["num"].replace(",", "")), UNIT_TO_YUAN[m["unit"]]
     return parse_amount(t), None
 
 
@@ -275,8 +279,8 @@ def label_unit(text: str) -> float | None:
     if not key or len(key) > 16 or not re.search(r"资金|金额|预算|拨款", key):
         return None
     if key.endswith("万元"):
-        return 10000.0
-    return 1.0 if key.endswith("元") else None
+        return UNIT_TO_YUAN["万元"]
+    return UNIT_TO_YUAN["元"] if key.endswith("元") else None
 
 
 def is_unit_note(text: str) -> bool:
@@ -290,7 +294,7 @@ def unknown_label(text: str) -> bool:
     Values are not labels: numbers, indicator level names (产出指标), long text.
     """
     key = label_key(text)
-    if not key or len(key) > 12 or re.search(r"\d", key) or not re.search(r"[\u4e00-\u9fff]", key):
+    if not key or len(key) > 12 or re.search(r"\d", key) or not has_ideograph(key):
         return False
     known = key in KNOWN_LABELS or key in GOAL_HEADERS or bool(label_field(text) or source_field(text))
     return not (known or is_level1(text) or is_level2(text) or label_unit(text) is not None)
@@ -317,7 +321,7 @@ def is_real_name(name: str) -> bool:
     t = clean_name(name)
     if not t or _CODE_ONLY.match(t) or _YEAR_ONLY.match(t) or parse_amount(t) is not None:
         return False
-    if not re.search(r"[\u4e00-\u9fff]", t):
+    if not has_ideograph(t):
         return False
     key = label_key(t)
     if key in KNOWN_LABELS or key in GOAL_HEADERS or (len(key) <= 8 and label_field(t)) or is_level1(t) or is_level2(t):

@@ -16,6 +16,9 @@ import re
 import unicodedata
 from collections import Counter
 
+from extract.vocab.chars import IDEOGRAPHS_EXT_A, is_any_ideograph
+from extract.vocab.words import COVER_ORG_NAME_END, ORG_NAME_END
+
 # CJK Radicals Supplement → the unified ideograph each one is equivalent to.
 RADICALS_SUPPLEMENT: dict[str, str] = {
     "⺀": "冫", "⺁": "厂", "⺂": "乛", "⺃": "乚", "⺄": "乙", "⺅": "亻", "⺆": "冂", "⺇": "𠘨",
@@ -35,13 +38,14 @@ RADICALS_SUPPLEMENT: dict[str, str] = {
     "⻱": "龜", "⻲": "亀", "⻳": "龟",
 }
 _RADICAL_TABLE = str.maketrans(RADICALS_SUPPLEMENT)
-_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff（）()、，。：；])\s+(?=[\u3400-\u9fff（）()、，。：；])")
+_CJK_OR_MARK = f"[{IDEOGRAPHS_EXT_A}（）()、，。：；]"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK_OR_MARK})\s+(?={_CJK_OR_MARK})")
 
 
 def fold_radical(ch: str) -> str | None:
     """The unified ideograph a Kangxi / CJK-supplement radical stands for (⽀ → 支, ⻓ → 长), else None."""
     folded = unicodedata.normalize("NFKC", ch.translate(_RADICAL_TABLE))
-    return folded if len(folded) == 1 and ("\u3400" <= folded <= "\u9fff" or folded >= "\U00020000") else None
+    return folded if len(folded) == 1 and is_any_ideograph(folded) else None
 
 
 def normalise_text(text: str | None) -> str:
@@ -82,8 +86,8 @@ def chinese_numeral(text: str) -> int | None:
     return None
 
 
-#: A disclosing body's name ends like one (局, 所, 办公厅, 中心, 街道办事处, (本级) …).
-_ORG_SUFFIX = re.compile(r"(局|所|院|厅|委|会|办|办公室|中心|处|队|站|馆|校|社|部|室|团|台|政府|公司|[(（]本级[)）])$")
+#: A disclosing body's name ends like one (局, 所, 办公厅, 中心, 街道办事处, (本级) …: extract/vocab/words.json).
+_ORG_SUFFIX = ORG_NAME_END
 _DOC_TYPE = re.compile(r"(部门|单位)(综合)?(预算|决算)")
 _YEAR = re.compile(r"(20\d{2})\s*年(度)?")
 _UNIT_LINE = re.compile(r"^(?:预算|填报|编制)?(?:单位|部门)(?:名称[:：]?|[:：])\s*(.+?)(?:\s+(?:金额)?单位[:：].*)?$")
@@ -161,6 +165,6 @@ def _unit_from_cover(first_lines: list[str]) -> str | None:
 def _unit_from_title_page(first_lines: list[str]) -> str | None:
     for line in first_lines[:8]:
         s = line.replace(" ", "")
-        if re.search(r"(局|所|院|厅|委员会|办公室|中心|街道办事处|政府|检察院|法院|队|站)$", s) and len(s) <= 40:
+        if COVER_ORG_NAME_END.search(s) and len(s) <= 40:
             return s
     return None
