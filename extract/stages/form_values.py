@@ -39,6 +39,16 @@ SOURCE_KEYS: tuple[tuple[str, str], ...] = tuple((a, b) for a, b in VOCAB["sourc
 KNOWN_LABELS: frozenset[str] = frozenset(VOCAB["known"])
 #: Endings of an agency's name (重庆市规划和自然资源局 holds 市 and 资 but is no fund source).
 _AGENCY = AGENCY_SUFFIXES
+#: Label keys this long (characters) are snapped to a vocabulary label one character away (OCR misreads).
+SNAP_MIN_CHARS, SNAP_MAX_CHARS = 4, 8
+#: Longest key (characters) of a label; a longer cell is a value (a 项目概况 paragraph starting 项目名称).
+LABEL_MAX_CHARS = 16
+#: Longest key (characters) of a fund-source label (中央财政资金, 市县(区)财政资金).
+SOURCE_MAX_CHARS = 10
+#: Longest key (characters) reported as an unknown label; longer cells are values.
+UNKNOWN_LABEL_MAX_CHARS = 12
+#: A project name longer than this (characters) is a sentence.
+MAX_PROJECT_NAME_CHARS = 80
 #: Level-1 indicator names (一级指标); used to recognise an indicator block.
 LEVEL1_WORDS = ("产出指标", "效益指标", "满意度指标", "成本指标")
 LEVEL2_WORDS = ("数量指标", "质量指标", "时效指标", "经济效益", "社会效益", "生态效益",
@@ -72,7 +82,7 @@ def label_key(text: str) -> str:
     grid, and the snap compares the key with the whole vocabulary.
     """
     key = _PUNCT.sub("", norm(text)).replace("其中", "")
-    if 4 <= len(key) <= 8 and not any(key.startswith(label) for label in _SNAP_LABELS):
+    if SNAP_MIN_CHARS <= len(key) <= SNAP_MAX_CHARS and not any(key.startswith(label) for label in _SNAP_LABELS):
         near = {label for label in _SNAP_LABELS
                 if len(label) == len(key) and sum(a != b for a, b in zip(label, key)) == 1}
         if len(near) == 1:
@@ -87,7 +97,7 @@ def label_field(text: str) -> str | None:
     "项目名称" or quote 立项依据.
     """
     key = label_key(text)
-    if not key or len(key) > 16:
+    if not key or len(key) > LABEL_MAX_CHARS:
         return None
     if key in EXACT_FIELDS:
         return EXACT_FIELDS[key]
@@ -104,7 +114,7 @@ def source_field(text: str) -> str | None:
     (市、县（区）财政资) — the keyword is enough.
     """
     key = label_key(text)
-    if not key or len(key) > 10 or re.search(r"\d", key) or key.endswith(_AGENCY):
+    if not key or len(key) > SOURCE_MAX_CHARS or re.search(r"\d", key) or key.endswith(_AGENCY):
         return None
     for word, name in SOURCE_KEYS:
         # the source word opens the label (单位自筹 allowed): 北京市水务改革发展资金 is a name, not 市级资金
@@ -276,7 +286,7 @@ def label_unit(text: str) -> float | None:
     Only short labels about money count, so a sentence mentioning 万元 sets nothing.
     """
     key = re.sub(r"[\d.,]+", "", label_key(text))  # 资金金额1620.98（万元）: the total printed inside
-    if not key or len(key) > 16 or not re.search(r"资金|金额|预算|拨款", key):
+    if not key or len(key) > LABEL_MAX_CHARS or not re.search(r"资金|金额|预算|拨款", key):
         return None
     if key.endswith("万元"):
         return UNIT_TO_YUAN["万元"]
@@ -294,7 +304,7 @@ def unknown_label(text: str) -> bool:
     Values are not labels: numbers, indicator level names (产出指标), long text.
     """
     key = label_key(text)
-    if not key or len(key) > 12 or re.search(r"\d", key) or not has_ideograph(key):
+    if not key or len(key) > UNKNOWN_LABEL_MAX_CHARS or re.search(r"\d", key) or not has_ideograph(key):
         return False
     known = key in KNOWN_LABELS or key in GOAL_HEADERS or bool(label_field(text) or source_field(text))
     return not (known or is_level1(text) or is_level2(text) or label_unit(text) is not None)
@@ -326,4 +336,4 @@ def is_real_name(name: str) -> bool:
     key = label_key(t)
     if key in KNOWN_LABELS or key in GOAL_HEADERS or (len(key) <= 8 and label_field(t)) or is_level1(t) or is_level2(t):
         return False
-    return not (len(t) > 80 or "。" in t.rstrip("。"))
+    return not (len(t) > MAX_PROJECT_NAME_CHARS or "。" in t.rstrip("。"))
