@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from extract.stages.write import stamp_matches, write_stamp
 from extract.vocab.units import UNIT_TO_YUAN, YUAN_PER_WAN
+from extract.vocab.words import TOTAL_ROW_LABELS, alternation
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -108,7 +109,7 @@ _INCOME_BY_SOURCE = rf"""
         SELECT l.doc_id, min(l.row_no) AS row_no FROM budget_lines AS l JOIN first_table USING (doc_id, table_index)
         WHERE l.table_key = 'income_total' AND l.code IS NULL
           AND regexp_matches(replace(coalesce(l.name, ''), ' ', ''),
-                             '^(合计|总计|收入合计|收入总计|本年收入合计|部门合计|单位合计)$')
+                             '^({alternation(TOTAL_ROW_LABELS)})$')
         GROUP BY l.doc_id),
     cells AS (
         SELECT l.*, l.rowid AS pos, string_split(l."column", '/') AS parts

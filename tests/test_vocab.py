@@ -46,6 +46,11 @@ def test_radicals():
     assert chars.is_radical("⽀") and chars.is_radical("⻓") and not chars.is_radical("支")
 
 
+def test_totals_rows_the_stage_reads_as_body_include_every_grand_total_the_checks_use():
+    assert set(words.GRAND_TOTAL_LABELS) < set(words.TOTAL_ROW_LABELS)
+    assert set(words.TOTAL_ROW_LABELS) - set(words.GRAND_TOTAL_LABELS) == {"收入总计", "支出总计"}
+
+
 def test_word_lists_load_and_org_endings_match():
     assert "合计" in words.TOTAL_ROW_LABELS and "部门合计" in words.GRAND_TOTAL_LABELS
     assert words.ORG_NAME_END.search("阳泉市强制隔离戒毒所") and words.ORG_NAME_END.search("市财政局（本级）")

@@ -35,10 +35,12 @@ def alternation(items: tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in items)
 
 
-#: Whole labels of a totals row (合计, 收入总计, 本年支出合计 …): such a row is table body.
+#: Whole labels of a totals row (合计, 部门合计, 收入总计, 本年支出合计 …): such a row is table body.
 TOTAL_ROW_LABELS = words("total_row_labels")
-#: Whole labels of the row totalling a whole one-sided table (合计, 部门合计 …).
-GRAND_TOTAL_LABELS = words("grand_total_labels")
+#: The totals-row labels of one side of a two-sided table (收入总计, 支出总计).
+SIDE_TOTAL_LABELS = words("side_total_labels")
+#: Whole labels of the row totalling a whole one-sided table: every other totals-row label.
+GRAND_TOTAL_LABELS = tuple(w for w in TOTAL_ROW_LABELS if w not in SIDE_TOTAL_LABELS)
 #: 合计 / 小计 / 总计: a column leaf or row label containing one is a total.
 TOTAL_WORDS = words("total_words")
 #: 合计 / 总计 without 小计: a row label holding one totals the rows above it.
