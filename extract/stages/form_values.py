@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from extract.vocab.chars import IDEOGRAPHS, has_ideograph
-from extract.vocab.units import UNIT_TO_YUAN
+from extract.vocab.units import UNIT_TO_YUAN, UNIT_WORDS, UNITS_LONGEST_FIRST
 from extract.vocab.words import AGENCY_SUFFIXES
 
 #: The label vocabulary (extract/vocab/form_labels.json): printed label → field.
@@ -263,7 +263,7 @@ def parse_packed_indicators(text: str) -> list[tuple[str, str, str, str, str]]:
     return [(m["l1"], m["l2"], m["l3"], m["vp"], m["va"]) for m in _PACKED.finditer(t)]
 
 
-_CELL_UNIT = re.compile(r"^(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|元)$")
+_CELL_UNIT = re.compile(rf"^(?P<num>[-+]?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<unit>{UNIT_WORDS})$")
 
 
 def parse_amount_unit(text: str) -> tuple[float | None, float | None]:
@@ -288,14 +288,13 @@ def label_unit(text: str) -> float | None:
     key = re.sub(r"[\d.,]+", "", label_key(text))  # 资金金额1620.98（万元）: the total printed inside
     if not key or len(key) > LABEL_MAX_CHARS or not re.search(r"资金|金额|预算|拨款", key):
         return None
-    if key.endswith("万元"):
-        return UNIT_TO_YUAN["万元"]
-    return UNIT_TO_YUAN["元"] if key.endswith("元") else None
+    unit = next((u for u in UNITS_LONGEST_FIRST if key.endswith(u)), None)
+    return UNIT_TO_YUAN[unit] if unit else None
 
 
 def is_unit_note(text: str) -> bool:
     """"（万元）" after a label's colon (西安: 年度资金总额：（万元）) is the unit, not the value."""
-    return bool(re.fullmatch(r"[(（]?\s*(万元|元)\s*[)）]?", norm(text)))
+    return bool(re.fullmatch(rf"[(（]?\s*({UNIT_WORDS})\s*[)）]?", norm(text)))
 
 
 def unknown_label(text: str) -> bool:

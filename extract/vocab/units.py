@@ -23,8 +23,10 @@ from __future__ import annotations
 #: 元 in one of each printed money unit: 元 yuan, 千元 thousand, 万元 ten thousand, 亿元 hundred million.
 UNIT_TO_YUAN: dict[str, float] = {"元": 1.0, "千元": 1000.0, "万元": 10000.0, "亿元": 100000000.0}
 
-#: Regex alternation of the unit words, longest first (万元 before 元).
-UNIT_WORDS = "|".join(sorted(UNIT_TO_YUAN, key=len, reverse=True))
+#: The unit words, longest first (万元 before 元), for matching a unit at the end of a text.
+UNITS_LONGEST_FIRST = tuple(sorted(UNIT_TO_YUAN, key=len, reverse=True))
+#: Regex alternation of the unit words, longest first.
+UNIT_WORDS = "|".join(UNITS_LONGEST_FIRST)
 
 #: 元 per 万元, the unit most tables print (a figure in 元 / this = the figure in 万元).
 YUAN_PER_WAN = UNIT_TO_YUAN["万元"]
