@@ -55,7 +55,7 @@ def test_word_lists_load_and_org_endings_match():
     assert "合计" in words.TOTAL_ROW_LABELS and "部门合计" in words.GRAND_TOTAL_LABELS
     assert words.ORG_NAME_END.search("阳泉市强制隔离戒毒所") and words.ORG_NAME_END.search("市财政局（本级）")
     assert not words.COVER_ORG_NAME_END.search("全国人民代表大会")  # a cover line ending in 会 is no body's name
-    assert "阳泉市公安局".endswith(words.AGENCY_SUFFIXES)
+    assert "阳泉市公安局".endswith(words.ORG_SUFFIXES)
 
 
 def test_ranges_are_spelled_only_in_vocab():

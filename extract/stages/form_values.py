@@ -16,7 +16,7 @@ from pathlib import Path
 
 from extract.vocab.chars import IDEOGRAPHS, has_ideograph
 from extract.vocab.units import UNIT_TO_YUAN, UNIT_WORDS, UNITS_LONGEST_FIRST
-from extract.vocab.words import AGENCY_SUFFIXES
+from extract.vocab.words import ORG_SUFFIXES
 
 #: The label vocabulary (extract/vocab/form_labels.json): printed label → field.
 VOCAB_FILE = Path(__file__).resolve().parents[1] / "vocab" / "form_labels.json"
@@ -38,7 +38,7 @@ SOURCE_KEYS: tuple[tuple[str, str], ...] = tuple((a, b) for a, b in VOCAB["sourc
 #: Labels known to carry no field of their own (项目资金 heads the funds block).
 KNOWN_LABELS: frozenset[str] = frozenset(VOCAB["known"])
 #: Endings of an agency's name (重庆市规划和自然资源局 holds 市 and 资 but is no fund source).
-_AGENCY = AGENCY_SUFFIXES
+_AGENCY = ORG_SUFFIXES
 #: Label keys this long (characters) are snapped to a vocabulary label one character away (OCR misreads).
 SNAP_MIN_CHARS, SNAP_MAX_CHARS = 4, 8
 #: Longest key (characters) of a label; a longer cell is a value (a 项目概况 paragraph starting 项目名称).

@@ -45,12 +45,11 @@ GRAND_TOTAL_LABELS = tuple(w for w in TOTAL_ROW_LABELS if w not in SIDE_TOTAL_LA
 TOTAL_WORDS = words("total_words")
 #: 合计 / 总计 without 小计: a row label holding one totals the rows above it.
 ROW_TOTAL_WORDS = words("row_total_words")
-#: Endings of a body's name printed after 单位名称 or in a title (局, 中心, （本级） …).
+#: Endings of a body's name printed after 单位名称 or in a title (局, 中心, （本级） …); a short form
+#: cell ending like one is an agency's name, not a label.
 ORG_SUFFIXES = words("org_suffixes")
 #: Stricter endings for a name standing alone on a cover line (委员会, 街道办事处 …).
 COVER_ORG_SUFFIXES = words("cover_org_suffixes")
-#: Endings that make a short form cell an agency's name, not a label.
-AGENCY_SUFFIXES = words("agency_suffixes")
 #: Headers of a column numbering rows (行次, 栏次, 序号): matched inside a header path.
 ROW_NUMBER_HEADERS = words("row_number_headers")
 #: Whole column leaves that never hold money: row numbers, 编号, 行号.
