@@ -119,6 +119,8 @@ Quote = tuple[float, str, float | None, float]
 #: Words that make the figure after a label a change (增加基本支出844.15万元), not the figure itself.
 _CHANGE_BEFORE = re.compile(r"(增加|减少|增长|下降|压减|节约|调增|调减)$")
 _MAX_MENTIONS = 5
+#: Characters before a mention searched for a change word (增加…), and for an economic class's code ((303)…).
+_CHANGE_WINDOW, _CLASS_WINDOW = 4, 40
 #: A mention in a sentence on one economic class (对个人和家庭的补助(303)…其中:人员经费138.06万元)
 #: quotes that class's part, not the department's figure.
 _PART_OF_CLASS = re.compile(r"[(（][35]\d{2}[)）][^。；;]*$")
@@ -135,8 +137,8 @@ def quotes(text: str, label: str, parts: bool = False) -> list[Quote]:
     """
     out: list[Quote] = []
     for m in re.finditer(label + _GAP + _NUMBER + r"(?:[，,]?占[^0-9]{0,6}([0-9.]+)%)?", text):
-        if _CHANGE_BEFORE.search(text[max(0, m.start() - 4):m.start()]) \
-                or (not parts and _PART_OF_CLASS.search(text[max(0, m.start() - 40):m.start()])):
+        if _CHANGE_BEFORE.search(text[max(0, m.start() - _CHANGE_WINDOW):m.start()]) \
+                or (not parts and _PART_OF_CLASS.search(text[max(0, m.start() - _CLASS_WINDOW):m.start()])):
             continue
         out.append(_parse_quote(m))
         if len(out) >= _MAX_MENTIONS:

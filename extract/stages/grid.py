@@ -29,6 +29,14 @@ RULE_TABLE_MIN_AMOUNT_LINES = 2
 RULE_TABLE_FULL_FRAME = 3
 #: Fewest columns and row boundaries of a rules-only table's lattice.
 RULE_TABLE_MIN_BOUNDS = 3
+#: The usual blank height between a rules-only table's lines is taken as at least this (pt).
+MIN_LINE_GAP_PT = 6.0
+#: A header word with another header word lower than this many of its font sizes below it heads no column.
+LEAF_BELOW_EM = 0.5
+#: How far (pt) a word may stick out of a run of text between blank strips and still belong to it.
+CLUSTER_SLACK_PT = 0.5
+#: Two text lines closer than this share of the table's usual row gap are one label wrapped in its cell.
+WRAPPED_ROW_SHARE = 0.5
 #: A grid needs at least this many rows and columns to be a table.
 MIN_ROWS, MIN_COLS = 1, 2  # one row: a table's header printed alone at a page foot
 
@@ -253,7 +261,7 @@ def _run_on(lines: list[list[Word]], last_rule: float, rules: list[Ruling], fram
     return run if any(is_amount(w.text) for ln in run for w in ln) else []
 
 
-def _line_gap(lines: list[list[Word]], floor: float = 6.0) -> float:
+def _line_gap(lines: list[list[Word]], floor: float = MIN_LINE_GAP_PT) -> float:
     """The usual (median) blank height between consecutive lines, at least ``floor`` points."""
     gaps = sorted(min(w.top for w in b) - max(w.bottom for w in a) for a, b in zip(lines, lines[1:]))
     return max(gaps[len(gaps) // 2] if gaps else 0.0, floor)
@@ -267,7 +275,7 @@ def _leaf_labels(header: list[list[Word]], spans: list[Ruling]) -> list[Word]:
     words = [w for ln in header for w in ln]
 
     def leaf(w: Word) -> bool:
-        below = any(v is not w and v.yc > w.yc + 0.5 * w.size and v.x0 < w.x1 and v.x1 > w.x0 for v in words)
+        below = any(v is not w and v.yc > w.yc + LEAF_BELOW_EM * w.size and v.x0 < w.x1 and v.x1 > w.x0 for v in words)
         underlined = any(r.x0 - SNAP <= w.xc <= r.x1 + SNAP and r.top > w.bottom for r in spans)
         return not below and not underlined
 
@@ -335,7 +343,7 @@ def _column_bounds(lines: list[list[Word]], x0: float, x1: float, spans: Sequenc
         else:
             groups.append((w.x0, w.x1))
     clusters = [(a, b) for a, b in zip([x0] + [s[1] for s in strips], [s[0] for s in strips] + [x1])
-                if any(a - 0.5 <= e0 and e1 <= b + 0.5 for e0, e1 in extents)]
+                if any(a - CLUSTER_SLACK_PT <= e0 and e1 <= b + CLUSTER_SLACK_PT for e0, e1 in extents)]
     hulls = _columns(groups, clusters) if len(groups) >= 2 else None
     places = [s for s in strips if s[0] > x0 and s[1] < x1] if hulls is None else \
         [(a[1], b[0]) for a, b in zip(hulls, hulls[1:])]
@@ -397,7 +405,7 @@ def _row_bounds(lines: list[list[Word]], rule_ys: list[float], row_gap: float = 
         gap_top = max(w.bottom for w in a)
         gap_bottom = min(w.top for w in b)
         mid = (gap_top + gap_bottom) / 2
-        wrapped = gap_bottom - gap_top < 0.5 * row_gap
+        wrapped = gap_bottom - gap_top < WRAPPED_ROW_SHARE * row_gap
         if not wrapped and not any(abs(mid - y) <= 2 * SNAP for y in rule_ys):
             bounds.add(round(mid, 1))
     return sorted(bounds)
