@@ -53,7 +53,7 @@ COVER_ORG_SUFFIXES = words("cover_org_suffixes")
 #: Headers of a column numbering rows (行次, 栏次, 序号): matched inside a header path.
 ROW_NUMBER_HEADERS = words("row_number_headers")
 #: Whole column leaves that never hold money: row numbers, 编号, 行号.
-NUMBERING_HEADERS = words("numbering_headers")
+NUMBERING_HEADERS = ROW_NUMBER_HEADERS + words("other_numbering_headers")
 
 #: A column leaf or label containing 合计, 小计 or 总计.
 TOTAL_WORD = re.compile(alternation(TOTAL_WORDS))
