@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extract.stages.write import stamp_matches, write_stamp
+from extract.vocab.units import UNIT_TO_YUAN, YUAN_PER_WAN
+from extract.vocab.words import TOTAL_ROW_LABELS, alternation
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -22,7 +24,9 @@ if TYPE_CHECKING:
 DB_NAME = "extract.duckdb"
 
 #: 元 per unit of measure, for the ``*_yuan`` columns (a line with another or no unit gets NULL).
-_YUAN = """CASE {unit} WHEN '元' THEN 1 WHEN '千元' THEN 1000 WHEN '万元' THEN 10000 WHEN '亿元' THEN 100000000 END"""
+_YUAN = "CASE {unit} " + " ".join(f"WHEN '{u}' THEN {int(f)}" for u, f in UNIT_TO_YUAN.items()) + " END"
+#: 元 per 万元, as the views divide by it.
+_WAN = int(YUAN_PER_WAN)
 
 #: Documents counted once: an identical or same-content copy (duplicate_of) is left out of every view.
 _DOCS = "SELECT doc_id, unit_name, fiscal_year, doc_type FROM documents WHERE duplicate_of IS NULL"
@@ -89,8 +93,8 @@ _EXPENDITURE_BY_FUNCTION = rf"""
            coalesce(w.printed_total, CASE WHEN coalesce(w.basic_yuan, w.project_yuan) IS NOT NULL
                     THEN coalesce(w.basic_yuan, 0) + coalesce(w.project_yuan, 0) END) AS total_yuan,
            w.basic_yuan, w.project_yuan,
-           round(total_yuan / 10000, 6) AS total_wan_yuan, round(w.basic_yuan / 10000, 6) AS basic_wan_yuan,
-           round(w.project_yuan / 10000, 6) AS project_wan_yuan
+           round(total_yuan / {_WAN}, 6) AS total_wan_yuan, round(w.basic_yuan / {_WAN}, 6) AS basic_wan_yuan,
+           round(w.project_yuan / {_WAN}, 6) AS project_wan_yuan
     FROM derived AS w JOIN docs AS d USING (doc_id)
     ORDER BY w.doc_id, w.code"""
 
@@ -105,7 +109,7 @@ _INCOME_BY_SOURCE = rf"""
         SELECT l.doc_id, min(l.row_no) AS row_no FROM budget_lines AS l JOIN first_table USING (doc_id, table_index)
         WHERE l.table_key = 'income_total' AND l.code IS NULL
           AND regexp_matches(replace(coalesce(l.name, ''), ' ', ''),
-                             '^(合计|总计|收入合计|收入总计|本年收入合计|部门合计|单位合计)$')
+                             '^({alternation(TOTAL_ROW_LABELS)})$')
         GROUP BY l.doc_id),
     cells AS (
         SELECT l.*, l.rowid AS pos, string_split(l."column", '/') AS parts
@@ -117,7 +121,7 @@ _INCOME_BY_SOURCE = rf"""
         FROM cells)
     SELECT d.unit_name, d.fiscal_year, d.doc_type, n.doc_id, n.source, n."column", n.unit,
            round(n.amount * {_YUAN.format(unit="n.unit")}, 2) AS amount_yuan,
-           round(amount_yuan / 10000, 6) AS amount_wan_yuan
+           round(amount_yuan / {_WAN}, 6) AS amount_wan_yuan
     FROM named AS n JOIN docs AS d USING (doc_id)
     WHERE NOT regexp_matches(n.source, '^(合计|总计|小计|金额|收入合计|本年收入合计|收入预算|收入决算|本年收入)$')
     ORDER BY n.doc_id, n.pos"""
@@ -179,7 +183,7 @@ _THREE_PUBLIC = rf"""
                 ELSE 'other' END AS category,
            category IN ('vehicle_purchase', 'vehicle_operation') AS is_subitem,
            i."column", i.unit, round(i.amount * {_YUAN.format(unit="i.unit")}, 2) AS amount_yuan,
-           round(amount_yuan / 10000, 6) AS amount_wan_yuan
+           round(amount_yuan / {_WAN}, 6) AS amount_wan_yuan
     FROM items AS i JOIN docs AS d USING (doc_id)
     WHERE i.item IS NOT NULL
     ORDER BY i.doc_id, i.pos"""
@@ -189,8 +193,8 @@ _THREE_PUBLIC = rf"""
 _PROJECTS_WITH_INDICATORS = rf"""
     SELECT d.unit_name, d.fiscal_year, p.doc_id, p.project_name, p.dept_name, p.implementing_unit,
            p.funds_total AS funds_total_yuan, p.funds_annual AS funds_annual_yuan,
-           round(p.funds_total / 10000, 6) AS funds_total_wan_yuan,
-           round(p.funds_annual / 10000, 6) AS funds_annual_wan_yuan,
+           round(p.funds_total / {_WAN}, 6) AS funds_total_wan_yuan,
+           round(p.funds_annual / {_WAN}, 6) AS funds_annual_wan_yuan,
            i.scope, i.level1, i.level2, i.level3, i.value_raw, i.op, i.value, i.value_unit
     FROM projects AS p JOIN ({_DOCS}) AS d USING (doc_id)
     LEFT JOIN indicators AS i ON i.doc_id = p.doc_id AND i.project_name = p.project_name"""

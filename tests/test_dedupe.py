@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from extract.model import FormCopy, IndicatorRow
-from extract.stages.dedupe import DocSummary, choose, group_copies, mark_duplicates, merge_copies, page_span
+from extract.stages.dedupe import choose, group_copies, merge_copies, page_span
 
 
 def _copy(name="遗属补助", method="text", conf=1.0, pages=(22,), **kw):
@@ -42,12 +42,6 @@ def test_merge_rows_and_conflicts():
 
 def test_page_span():
     assert page_span([19, 20]) == "19-20" and page_span([16]) == "16"
-
-
-def test_mark_duplicates():
-    s = [DocSummary("a", frozenset({"x"})), DocSummary("b", frozenset({"x"})), DocSummary("a", frozenset({"x"})),
-         DocSummary("c", frozenset()), DocSummary("d", frozenset())]
-    assert mark_duplicates(s) == [None, "a", "a", None, None]
 
 
 # ----------------------------------------------------------------------------- OCR copies

@@ -22,12 +22,13 @@ from extract.checks.cross import check_cross
 from extract.checks.forms import check_forms
 from extract.checks.narrative import check_narrative
 from extract.checks.sums import check_sums
+from extract.vocab.words import NUMBERING_HEADERS, alternation
 
 log = logging.getLogger(__name__)
 
 #: Column leaves that number rows or columns (行次 1, 2, 3 …), or hold rates (增减(%), 增长率, 占比):
 #: never money, whatever the lines stage read, so no sum may include them.
-NOT_MONEY = re.compile(r"^(行次|栏次|序号|编号|行号)$|%|增长率|增减率|变动率|占比|比重")
+NOT_MONEY = re.compile(f"^({alternation(NUMBERING_HEADERS)})$|%|增长率|增减率|变动率|占比|比重")
 
 Family = Callable[[str, dict[str, list[Row]]], list[Row]]
 

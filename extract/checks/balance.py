@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from extract.checks.common import (PER_TERM, Row, by_instance, cell_location, checked, compact_name,
+from extract.checks.common import (FLOAT_NOISE, PER_TERM, Row, by_instance, cell_location, checked, compact_name,
                                    is_numbered_top, printed_step, result, total_column)
 
 INCOME, EXPENDITURE = "收入", "支出"
@@ -121,7 +121,7 @@ def carryover_terms(between: list[Row], target: float, numbered_only: bool = Fal
         return numbered
     plain = [r for r in between if not str(r["name"]).startswith("其中")]
     for terms in (plain, plain[:1], plain[1:]):
-        if terms and abs(sum(float(r["amount"]) for r in terms) - target) <= 0.01 * len(terms) + 1e-9:
+        if terms and abs(sum(float(r["amount"]) for r in terms) - target) <= PER_TERM * len(terms) + FLOAT_NOISE:
             return terms
     return plain
 

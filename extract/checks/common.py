@@ -15,14 +15,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from extract.vocab.words import GRAND_TOTAL_LABELS, TOTAL_WORDS, alternation
+
 Row = dict[str, Any]
 
 #: Printed figures carry two decimals; equal when closer than half a cent.
 EXACT = 0.005
 #: Each rounded term of a printed sum may be off by up to 0.01 (in the table's unit).
 PER_TERM = 0.01
+#: Float noise: amounts closer than this are the same number (a whole figure is within it of an integer).
+FLOAT_NOISE = 1e-9
 
-_TOTAL_LEAF = re.compile(r"(合计|小计|总计)$")
+_TOTAL_LEAF = re.compile(f"({alternation(TOTAL_WORDS)})$")
 _NUMERAL_PREFIX = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 
 
@@ -138,6 +142,8 @@ def mark_instances(lines: list[Row], tables: list[Row]) -> None:
 
 #: Fewest non-zero amounts for a table's printed precision to be read off its figures.
 _MIN_FOR_PRECISION = 5
+#: ... and one of them at least this large (4+ digits): 10.00, 20.00 in a 万元 table say nothing.
+_MIN_FOR_WHOLE_UNITS = 1000
 
 
 def printed_step(rows: list[Row]) -> float:
@@ -150,8 +156,8 @@ def printed_step(rows: list[Row]) -> float:
     万元 table say nothing) means whole units.
     """
     amounts = [float(r["amount"]) for r in rows if r.get("amount") not in (None, 0, 0.0)]
-    if len(amounts) >= _MIN_FOR_PRECISION and max(abs(a) for a in amounts) >= 1000 \
-            and all(abs(a - round(a)) < 1e-9 for a in amounts):
+    if len(amounts) >= _MIN_FOR_PRECISION and max(abs(a) for a in amounts) >= _MIN_FOR_WHOLE_UNITS \
+            and all(abs(a - round(a)) < FLOAT_NOISE for a in amounts):
         return 1.0
     return PER_TERM
 
@@ -194,7 +200,7 @@ def is_numbered_top(name: Any) -> bool:
 def is_grand_total(name: Any) -> bool:
     """合计 / 总计 rows that total a whole one-sided table (部门合计, 合 计)."""
     s = re.sub(r"\s+", "", str(name or ""))
-    return s in ("合计", "总计", "部门合计", "单位合计", "支出合计", "收入合计", "本年支出合计", "本年收入合计")
+    return s in GRAND_TOTAL_LABELS
 
 
 def grand_total_row(lines: list[Row]) -> list[Row]:
@@ -203,10 +209,3 @@ def grand_total_row(lines: list[Row]) -> list[Row]:
         if is_grand_total(line.get("name")) and not line.get("code"):
             return [x for x in lines if x["row_no"] == line["row_no"]]
     return []
-
-
-def amount_at(row_lines: list[Row], column: str | None) -> float | None:
-    for x in row_lines:
-        if x["column"] == column:
-            return float(x["amount"])
-    return None

@@ -87,6 +87,12 @@ def _explained_gap(rows: list[Row], t: dict[str, list[Row]]) -> list[Row]:
     return [row]
 
 
+#: Figures this large (nine digits) may be shown rounded by a too-narrow spreadsheet cell.
+DISPLAY_ROUNDED_FROM = 1e8
+#: A figure within this of a whole number of tenths (or units) was printed with that few decimals.
+DISPLAY_NOISE = 1e-6
+
+
 def display_step(amount: float) -> float:
     """The rounding of a figure that a too-narrow spreadsheet cell printed with fewer decimals.
 
@@ -95,10 +101,10 @@ def display_step(amount: float) -> float:
     figure with fewer than two decimals is such a display rounding; any other
     figure is taken as printed to the cent (0).
     """
-    if abs(amount) < 1e8:
+    if abs(amount) < DISPLAY_ROUNDED_FROM:
         return 0.0
     for decimals in (0, 1):
-        if abs(amount * 10 ** decimals - round(amount * 10 ** decimals)) < 1e-6:
+        if abs(amount * 10 ** decimals - round(amount * 10 ** decimals)) < DISPLAY_NOISE:
             return 10.0 ** -decimals
     return 0.0
 

@@ -13,12 +13,18 @@ from collections.abc import Callable
 
 from rapidfuzz import fuzz, process
 
-from extract.checks.common import Row, by_table, cell_location, clean, compact_name, result, total_column
+from extract.checks.common import EXACT, Row, by_table, cell_location, clean, compact_name, result, total_column
+from extract.vocab.units import to_yuan, yuan_per
 
 CHECK = "form_vs_project_table"
 #: Lowest rapidfuzz ratio that still names the same project.
 MIN_SCORE = 80.0
-_UNIT_FACTOR = {"万元": 10000.0, "元": 1.0, "千元": 1000.0}
+#: A project table with no printed unit is in 万元 (the 预算公开 convention; see extract.vocab.units).
+MISSING_UNIT = "万元"
+#: Float noise on an amount in 元.
+_YUAN_NOISE = 1e-6
+#: A pass off by this many 元 or more says it needed the rounding tolerance.
+_NOTE_FROM_YUAN = 0.5
 
 
 def check_forms(doc_id: str, projects: list[Row], lines: list[Row], tables: list[Row]) -> list[Row]:
@@ -80,19 +86,19 @@ def project_check(doc_id: str, project: Row, names: dict[str, list[Row]]) -> Row
                       detail="no project-table row with a close name")
     actual = float(project["funds_annual"])
     line = min(names[hit[0]], key=lambda r: abs(_yuan(r) - actual))  # the unit's row holding this amount
-    factor = _UNIT_FACTOR.get(str(line.get("unit")), 10000.0)
+    factor = yuan_per(line.get("unit"), missing=MISSING_UNIT)
     expected = _yuan(line)
-    tolerance = 0.005 * factor  # the table rounds to 0.01 of its unit
-    status = "pass" if abs(expected - actual) <= tolerance + 1e-6 else "fail"
-    detail = f"{cell_location(line)} ({line['amount']} {line.get('unit') or '万元'}); name score {hit[1]:.0f}"
-    if status == "pass" and abs(expected - actual) >= 0.5:
+    tolerance = EXACT * factor  # the table rounds to 0.01 of its unit
+    status = "pass" if abs(expected - actual) <= tolerance + _YUAN_NOISE else "fail"
+    detail = f"{cell_location(line)} ({line['amount']} {line.get('unit') or MISSING_UNIT}); name score {hit[1]:.0f}"
+    if status == "pass" and abs(expected - actual) >= _NOTE_FROM_YUAN:
         detail += f"; within rounding tolerance ({actual - expected:+.0f} 元)"
     return result(doc_id, CHECK, status, location, f"{expected:.2f}", f"{actual:.2f}", detail)
 
 
 def _yuan(line: Row) -> float:
     """A project-table amount in 元 (a table without a printed unit is in 万元)."""
-    return float(line["amount"]) * _UNIT_FACTOR.get(str(line.get("unit")), 10000.0)
+    return to_yuan(float(line["amount"]), line.get("unit"), missing=MISSING_UNIT)
 
 
 def project_table_amounts(lines: list[Row], tables: list[Row]) -> Callable[[str, str], float | None]:

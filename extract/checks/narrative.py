@@ -12,14 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from extract.checks.common import (Row, by_table, cell_location, checked, compact_name, grand_total_row, leaf,
+from extract.checks.common import (EXACT, Row, by_table, cell_location, checked, compact_name, grand_total_row, leaf,
                                    result)
 from extract.checks.cross import grand, side_total
+from extract.vocab.units import UNIT_WORDS, YUAN_PER_WAN, per_unit, yuan_per
+from extract.vocab.words import TOTAL_WORD
 
-_NUMBER = r"([0-9][0-9,]*(?:\.[0-9]+)?)\s*(亿元|万元|元)"
+_NUMBER = rf"([0-9][0-9,]*(?:\.[0-9]+)?)\s*({UNIT_WORDS})"
 #: Words between label and figure; not 增加/减少/比上年 (a change, not the figure itself).
 _GAP = r"(?:(?!增|减|比|较|上年|下降|变动|同比)[^0-9，。；;,：:（(]){0,10}?"
-_TO_WAN = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001}
+#: The text quotes figures in 万元, and a table without a printed unit is in 万元 too.
+_WAN = "万元"
 
 #: Where the tables print a figure: one row, or candidates the text may quote any of.
 Lookup = Callable[[dict[str, list[Row]]], Row | list[Row | None] | None]
@@ -54,7 +57,7 @@ def _three_public(t: dict[str, list[Row]]) -> list[Row | None]:
     三公 figure, with or without them (the closest candidate is compared).
     """
     row = grand_total_row(t.get("three_public", []))
-    blocks = [r for r in row if re.search(r"合计|小计|总计", leaf(r["column"]))
+    blocks = [r for r in row if TOTAL_WORD.search(leaf(r["column"]))
               and not re.search(r"增减|变化|变动", r["column"])]
     return list(blocks) or [grand(t, "three_public")]
 
@@ -92,11 +95,11 @@ def check_narrative(doc_id: str, sections: list[Row], lines: list[Row]) -> list[
 
 def _factor(line: Row) -> float:
     """Table unit per 万元 (the text quotes 万元; a table in 元 prints 10000× more)."""
-    return {"元": 10000.0, "亿元": 0.0001}.get(str(line.get("unit") or "万元"), 1.0)
+    return YUAN_PER_WAN / yuan_per(line.get("unit"), missing=_WAN)
 
 
 def _agrees(line: Row, value: float, step: float) -> bool:
-    return abs(float(line["amount"]) - value * _factor(line)) <= (step / 2 + 0.005) * _factor(line)
+    return abs(float(line["amount"]) - value * _factor(line)) <= (step / 2 + EXACT) * _factor(line)
 
 
 def quoted_check(doc_id: str, check: str, line: Row, value: float, step: float, snippet: str) -> Row:
@@ -105,7 +108,7 @@ def quoted_check(doc_id: str, check: str, line: Row, value: float, step: float, 
     expected, actual = float(line["amount"]), value * f
     status = "pass" if _agrees(line, value, step) else "fail"
     detail = f"text: “{snippet}”"
-    if status == "pass" and abs(expected - actual) >= 0.005:
+    if status == "pass" and abs(expected - actual) >= EXACT:
         detail += f"; within rounding of the quoted figure ({step:g} 万元)"
     elif status == "fail":
         detail += f"; off by {actual - expected:+.2f}"
@@ -116,6 +119,8 @@ Quote = tuple[float, str, float | None, float]
 #: Words that make the figure after a label a change (增加基本支出844.15万元), not the figure itself.
 _CHANGE_BEFORE = re.compile(r"(增加|减少|增长|下降|压减|节约|调增|调减)$")
 _MAX_MENTIONS = 5
+#: Characters before a mention searched for a change word (增加…), and for an economic class's code ((303)…).
+_CHANGE_WINDOW, _CLASS_WINDOW = 4, 40
 #: A mention in a sentence on one economic class (对个人和家庭的补助(303)…其中:人员经费138.06万元)
 #: quotes that class's part, not the department's figure.
 _PART_OF_CLASS = re.compile(r"[(（][35]\d{2}[)）][^。；;]*$")
@@ -132,8 +137,8 @@ def quotes(text: str, label: str, parts: bool = False) -> list[Quote]:
     """
     out: list[Quote] = []
     for m in re.finditer(label + _GAP + _NUMBER + r"(?:[，,]?占[^0-9]{0,6}([0-9.]+)%)?", text):
-        if _CHANGE_BEFORE.search(text[max(0, m.start() - 4):m.start()]) \
-                or (not parts and _PART_OF_CLASS.search(text[max(0, m.start() - 40):m.start()])):
+        if _CHANGE_BEFORE.search(text[max(0, m.start() - _CHANGE_WINDOW):m.start()]) \
+                or (not parts and _PART_OF_CLASS.search(text[max(0, m.start() - _CLASS_WINDOW):m.start()])):
             continue
         out.append(_parse_quote(m))
         if len(out) >= _MAX_MENTIONS:
@@ -159,16 +164,17 @@ def best_quote(text: str, label: str, candidates: list[Row]) -> Quote | None:
 def _parse_quote(m: re.Match) -> Quote:
     groups = m.groups()
     number, unit, pct = groups[-3], groups[-2], groups[-1]
-    value = float(number.replace(",", "")) * _TO_WAN[unit]
+    per_wan = per_unit(unit, _WAN, missing=_WAN)
+    value = float(number.replace(",", "")) * per_wan
     decimals = len(number.split(".")[1]) if "." in number else 0
-    return value, m.group(0), float(pct) if pct else None, 10.0 ** -decimals * _TO_WAN[unit]
+    return value, m.group(0), float(pct) if pct else None, 10.0 ** -decimals * per_wan
 
 
 def share_check(doc_id: str, check: str, line: Row, share: float, snippet: str,
                 t: dict[str, list[Row]]) -> list[Row]:
     """占X% against amount / the table's 合计 column, to the 0.01% the text prints."""
     rows = [r for r in t.get(line["table_key"], []) if r["row_no"] == line["row_no"]]
-    total = next((r for r in rows if re.search(r"合计|小计|总计", leaf(r["column"]))), None)
+    total = next((r for r in rows if TOTAL_WORD.search(leaf(r["column"]))), None)
     if total is None or float(total["amount"]) == 0:
         return []
     computed = round(float(line["amount"]) / float(total["amount"]) * 100, 2)
@@ -188,7 +194,7 @@ def function_quotes(doc_id: str, text: str, t: dict[str, list[Row]]) -> list[Row
     by_name: dict[str, list[Row]] = {}
     for key in ("expenditure_total", "general_budget_expenditure"):
         for r in t.get(key, []):
-            if r.get("code") and len(r["code"]) == 3 and re.search(r"合计|小计|总计", leaf(r["column"])):
+            if r.get("code") and len(r["code"]) == 3 and TOTAL_WORD.search(leaf(r["column"])):
                 by_name.setdefault(compact_name(r["name"]), []).append(r)
     grants = [r for r in t.get("fiscal_grant_total", []) if r.get("side") == "支出"]
     out: list[Row] = []

@@ -16,8 +16,9 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 
-from extract.checks.common import (PER_TERM, Row, by_instance, cell_location, checked, columns_of, compact_name,
+from extract.checks.common import (EXACT, PER_TERM, Row, by_instance, cell_location, checked, columns_of, compact_name,
                                    fmt, is_grand_total, leaf, parent, printed_step)
+from extract.vocab.words import ROW_TOTAL_WORDS, TOTAL_WORD, alternation
 
 #: First-level classes of the 支出经济分类 (economic classification), as printed without codes.
 ECON_CLASSES = {
@@ -155,8 +156,12 @@ def _economic_groups(col_lines: list[Row]) -> list[tuple[Row, list[Row]]]:
     return groups
 
 
+#: A row label holding 合计 or 总计 (extract/vocab/words.json).
+_ROW_TOTAL = re.compile(alternation(ROW_TOTAL_WORDS))
+
+
 def _is_total_name(name: str) -> bool:
-    return bool(re.search(r"合计|总计", name))
+    return bool(_ROW_TOTAL.search(name))
 
 
 def total_row_checks(doc_id: str, rows: list[Row], step: float = PER_TERM) -> list[Row]:
@@ -194,7 +199,7 @@ def distinct_totals(col: list[Row]) -> list[int]:
     out: list[int] = []
     for i, r in enumerate(col):
         if is_grand_total(r.get("name")) and not r.get("code"):
-            if not out or abs(float(col[out[-1]]["amount"]) - float(r["amount"])) >= 0.005:
+            if not out or abs(float(col[out[-1]]["amount"]) - float(r["amount"])) >= EXACT:
                 out.append(i)
     return out
 
@@ -244,7 +249,7 @@ def _siblings(total_col: str, row_cells: dict[str, Row]) -> list[str]:
 
 #: Known column splits: (component patterns) whose sum is the total column beside them.
 _SPLITS = [(r"^基本支出$", r"^项目支出$"), (r"^人员经费$", r"^(日常)?公用(经费|支出)$")]
-_TOTAL = re.compile(r"合计|小计|总计")
+_TOTAL = TOTAL_WORD
 
 
 def column_splits(cols: list[str]) -> list[tuple[str, list[str]]]:

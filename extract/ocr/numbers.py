@@ -21,11 +21,13 @@ from __future__ import annotations
 import functools
 import re
 
+from extract.vocab.chars import IDEOGRAPHS
+
 _CONFUSED = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "，": ",", "．": ".", "。": "."})
 #: Characters an amount may be made of once confusions are allowed for.
 _AMOUNT_CHARS = re.compile(r"^[-−+(（]?[0-9OolI][0-9OolI,，.．。 ]*[)）%]?$")
 _LETTER = re.compile(r"[OolI]")
-_ENUMERATOR = re.compile(r"^([一二三四五六七八九十]{1,3})[，,.．·。:：]\s*(?=[\u4e00-\u9fff])")
+_ENUMERATOR = re.compile(rf"^([一二三四五六七八九十]{{1,3}})[，,.．·。:：]\s*(?=[{IDEOGRAPHS}])")
 _PLAIN = re.compile(r"^[-+(（]?\d{1,3}(,\d{3})*(\.\d+)?[)）%]?$|^[-+(（]?\d+(\.\d+)?[)）%]?$")
 
 

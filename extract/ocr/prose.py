@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_CJK = "\u4e00-\u9fff"
+from extract.vocab.chars import IDEOGRAPHS as _CJK
+
 #: What a document's title ends with (法, 条例, 通知, …).
 TITLE_ENDINGS = ("法", "条例", "办法", "规定", "通知", "意见", "决定", "规范", "标准", "纲要", "规划", "方案",
                  "细则", "制度", "批复", "规则", "准则")

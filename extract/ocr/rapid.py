@@ -24,6 +24,7 @@ import numpy as np
 from extract.errors import DependencyError
 from extract.ocr.base import DET_MODEL_NAME, REC_MODEL_NAME
 from extract.ocr.base import CropResult, LineResult
+from extract.vocab.chars import is_ideograph
 
 try:
     import rapidocr
@@ -159,7 +160,7 @@ class _ArgmaxDecode:
         chars = list(op.character)
         self.dot_ids = np.array([chars.index(c) for c in self.DOTS if c in chars])
         self.mark_ids = np.array([chars.index(c) for c in self.MARKS if c in chars])
-        ideograph = np.array([len(c) == 1 and "\u4e00" <= c <= "\u9fff" for c in chars])
+        ideograph = np.array([len(c) == 1 and is_ideograph(c) for c in chars])
         self.before = ideograph | np.isin(chars, list(self.CLOSERS))
         self.after = ideograph | np.isin(chars, list(self.OPENERS))
         self.slash = np.isin(chars, ["/", "／"])

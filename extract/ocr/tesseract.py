@@ -20,15 +20,15 @@ import numpy as np
 
 from extract.errors import DependencyError
 from extract.ocr.base import Box, CropResult, LineResult
+from extract.vocab.chars import CJK_TEXT
 
 import pytesseract  # an ImportError here is reported by extract.ocr.base
 
 LANG = "chi_sim+eng"
 #: White gap (pixels) between stacked crops; keeps psm 6 from merging lines.
 GAP = 24
-_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 #: A space next to a Chinese character or full-width mark is tesseract's, not the text's.
-_CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
+_CJK_SPACE = re.compile(rf"(?<=[{CJK_TEXT}]) +| +(?=[{CJK_TEXT}])")
 
 
 class TesseractEngine:

@@ -62,6 +62,7 @@ from extract.ocr.prose import fix_final_stop, fix_title_marks
 from extract.stages.docrefs import find_refs
 from extract.model import TEXT_FIELDS, FormCopy, IndicatorRow
 from extract.stages.form_values import LEVEL1_WORDS, LEVEL2_WORDS, parse_value
+from extract.vocab.chars import IDEOGRAPHS as _CJK
 
 #: Two names at least this similar (rapidfuzz ratio, 0-100) are the same project.
 NAME_SIMILARITY = 90.0
@@ -257,7 +258,6 @@ def _refs(text: str) -> list[str]:
 
 #: Two OCR readings of one cell are merged only when they mostly agree.
 MERGE_MIN_RATIO = 0.8
-_CJK = "\u4e00-\u9fff"
 #: Marks that cannot sit between two ideographs in Chinese prose: a decimal point,
 #: a middle dot, quotes and a space are OCR readings of ，、。 or of a speck.
 _BAD_BETWEEN = re.compile(rf"(?<=[{_CJK}])[.·'`‘’ ](?=[{_CJK}])")
@@ -532,36 +532,3 @@ def conflict_row(doc_id: str, entity: str, key: str, field: str, values: list[An
             "values": json.dumps(values, ensure_ascii=False),
             "chosen": chosen if isinstance(chosen, str) or chosen is None else json.dumps(chosen, ensure_ascii=False),
             "reason": reason}
-
-
-# ----------------------------------------------------------------------------- batch
-
-
-@dataclass(frozen=True)
-class DocSummary:
-    """What decides whether two files are the same disclosure."""
-
-    doc_id: str
-    content: frozenset[str]  # e.g. budget_lines as "table|code|name|column|amount", or project names
-
-
-def mark_duplicates(summaries: Sequence[DocSummary]) -> list[str | None]:
-    """Per input (same order): doc_id of an earlier identical file, else None.
-
-    Same doc_id means byte-identical (the id is the SHA-256 prefix), so the later
-    file's duplicate_of is that id; the same non-empty content set means the same
-    disclosure saved twice (re-exported, renamed).
-    """
-    out: list[str | None] = []
-    seen_content: dict[frozenset[str], str] = {}
-    seen_ids: set[str] = set()
-    for s in summaries:
-        if s.doc_id in seen_ids:
-            out.append(s.doc_id)
-            continue
-        seen_ids.add(s.doc_id)
-        first = seen_content.get(s.content) if s.content else None
-        out.append(first)
-        if s.content and first is None:
-            seen_content[s.content] = s.doc_id
-    return out

@@ -49,16 +49,17 @@ from rapidfuzz.distance import Levenshtein
 
 from extract.model import FormCopy, Page
 from extract.stages.layout import words_text
+from extract.vocab.chars import IDEOGRAPHS
 
-_REF = re.compile(r"(?P<issuer>[\u4e00-\u9fff]{2,12})\s*[【〔\[(（［《](?P<year>(?:19|20)\d{2})[】〕\])）］》]"
+_REF = re.compile(rf"(?P<issuer>[{IDEOGRAPHS}]{{2,12}})\s*[【〔\[(（［《](?P<year>(?:19|20)\d{{2}})[】〕\])）］》]"
                   r"\s*(?P<number>\d{1,5})\s*号")
 #: Words that precede an issuer in running text (根据晋财政法…, 山西省财政厅文件晋司办…).
-_LEAD = re.compile(r"^.*(?:文件|根据|按照|依据|厅|印发)(?=[\u4e00-\u9fff]{2,})")
+_LEAD = re.compile(rf"^.*(?:文件|根据|按照|依据|厅|印发)(?=[{IDEOGRAPHS}]{{2,}})")
 MAX_ISSUER = 5
 #: A title cited right after a number (…123号关于印发《…》的通知) or right before it (《…》（财行…）).
 _TITLE_AFTER = re.compile(r"[\s,，、]*(?:关于)?(?:印发)?\s*《([^《》]{6,80})》")
 _TITLE_BEFORE = re.compile(r"《([^《》]{6,80})》\s*[（(]?\s*$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = re.compile(f"[{IDEOGRAPHS}]")
 
 
 @dataclass(eq=False)

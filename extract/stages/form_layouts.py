@@ -13,9 +13,32 @@ from functools import cache
 
 from extract.model import Cell, FormCopy, Grid, IndicatorRow, Page
 from extract.stages import form_values as fv
-from extract.stages.layout import group_lines, join_texts
+from extract.stages.layout import CELL_SLACK_PT, cell_line_tolerance, group_lines, in_box, join_texts
+from extract.vocab.chars import has_ideograph
+from extract.vocab.units import UNIT_TO_YUAN
+from extract.vocab.words import ROW_TOTAL_WORDS
 
 SCOPE_PERIOD, SCOPE_ANNUAL = "实施期", "年度"
+
+#: How far (pt) a cell may start left of a header column and still sit under it (and a header's
+#: middle lie outside a value cell and still head it): ruled forms draw a column's edges a little apart.
+COLUMN_SLACK_PT = 3.0
+#: How far (pt) a header column's middle may lie outside a cell and still fall in that cell.
+MID_IN_CELL_SLACK_PT = 1.0
+#: A cell begun left of a column and ending inside it covers less than this share of the column's width
+#: when it is the previous column's (merged from the left), not this column's.
+MERGED_FROM_LEFT_SHARE = 0.8
+#: A gap between two words of one line wider than this many font sizes is a space the text printed
+#: (《财政部 司法部…》): about a quarter em, far less than a column gap.
+PRINTED_SPACE_EM = 0.2
+#: Words of the 填报日期 signature line: vertical centres closer than this (pt); starting no more than
+#: SIGNATURE_X_SLACK_PT left of the label.
+SIGNATURE_LINE_PT, SIGNATURE_X_SLACK_PT = 3.0, 1.0
+#: A list form continues on the next page's grid when this share of its columns (at least
+#: LIST_MIN_COLUMNS) have a cell whose edges lie within LIST_EDGE_SLACK_PT of theirs.
+LIST_ALIGNED_SHARE, LIST_MIN_COLUMNS, LIST_EDGE_SLACK_PT = 0.8, 3, 4.0
+#: A form's header (项目名称, 一级指标 …) is looked for in its first rows only.
+HEADER_SEARCH_ROWS = 3
 @dataclass(slots=True)
 class ScopeColumns:
     """Where one scope's indicator columns are: role → header x range."""
@@ -158,10 +181,11 @@ def text_at(grid: Grid, row: int, span: tuple[float, float]) -> Cell | None:
     x0, x1 = span
     mid = (x0 + x1) / 2
     for c in grid.cells:
-        if c.row <= row < c.row + c.row_span and c.x0 - 1 <= mid <= c.x1 + 1:
-            if c.x0 < x0 - 3 and c.x1 < x1 + 3 and c.x1 - x0 < 0.8 * (x1 - x0):
+        if c.row <= row < c.row + c.row_span and c.x0 - MID_IN_CELL_SLACK_PT <= mid <= c.x1 + MID_IN_CELL_SLACK_PT:
+            if c.x0 < x0 - COLUMN_SLACK_PT and c.x1 < x1 + COLUMN_SLACK_PT \
+                    and c.x1 - x0 < MERGED_FROM_LEFT_SHARE * (x1 - x0):
                 return None
-            return c if c.x0 >= x0 - 3 else None
+            return c if c.x0 >= x0 - COLUMN_SLACK_PT else None
     return None
 
 
@@ -215,7 +239,7 @@ def is_name_key(key: str) -> bool:
 
 def scale_of(text: str) -> float:
     """Amount unit of a form from its title lines: 万元 → 10000 (the contract wants 元)."""
-    return 10000.0 if "万元" in fv.norm(text) else 1.0
+    return UNIT_TO_YUAN["万元"] if "万元" in fv.norm(text) else UNIT_TO_YUAN["元"]
 
 
 def kind_of(title: str) -> str:
@@ -233,15 +257,14 @@ def cell_text(cell: Cell, page: Page) -> str:
     across lines, 财政资 / 金); but 《财政部 司法部…》 or "起, 遗属" carry a real
     space, seen as a gap of about a quarter em between two words of one line.
     """
-    words = [w for w in page.words
-             if cell.x0 - 0.5 <= w.xc <= cell.x1 + 0.5 and cell.top - 0.5 <= w.yc <= cell.bottom + 0.5]
+    words = [w for w in page.words if in_box(w, cell, CELL_SLACK_PT)]
     if not words:
         return fv.norm(cell.text)
     parts = []
-    for line in group_lines(words, max(2.0, 0.4 * max(w.size for w in words))):
+    for line in group_lines(words, cell_line_tolerance(words)):
         text, prev = "", None
         for w in line:
-            if prev is not None and w.x0 - prev.x1 > 0.2 * max(prev.size, w.size, 1.0):
+            if prev is not None and w.x0 - prev.x1 > PRINTED_SPACE_EM * max(prev.size, w.size, 1.0):
                 text += " "
             text += w.text
             prev = w
@@ -311,7 +334,7 @@ class CardState:
         """
         assert self.merged is not None  # called only while a merged header is pending
         head, roles = self.merged
-        body = [c for c in cells if c.x0 >= head.x0 - 3]
+        body = [c for c in cells if c.x0 >= head.x0 - COLUMN_SLACK_PT]
         if len(body) != len(roles):
             return
         self.specs = [ScopeColumns(SCOPE_ANNUAL, {role: (c.x0, c.x1) for role, c in zip(roles, body)})]
@@ -321,7 +344,8 @@ class CardState:
         """填报日期 printed on the signature line under the grid, not in a cell."""
         for w in page.words:
             if "填报日期" in w.text:
-                line = [x for x in page.words if abs(x.yc - w.yc) < 3 and x.x0 >= w.x0 - 1]
+                line = [x for x in page.words
+                        if abs(x.yc - w.yc) < SIGNATURE_LINE_PT and x.x0 >= w.x0 - SIGNATURE_X_SLACK_PT]
                 text = "".join(x.text for x in sorted(line, key=lambda x: x.x0))
                 stamp = fv.parse_timestamp(text.split("填报日期", 1)[1])
                 if stamp:
@@ -414,7 +438,7 @@ class CardState:
 
     def _side(self, label: Cell) -> str:
         """Total (实施期) or annual (年度) side of a 资金来源 label, by column."""
-        if self.annual_x is not None and label.x0 >= self.annual_x - 3:
+        if self.annual_x is not None and label.x0 >= self.annual_x - COLUMN_SLACK_PT:
             return "annual"
         return "total"
 
@@ -428,7 +452,8 @@ class CardState:
             return
         for k, v in enumerate(values):
             if self.goal_x:  # by the 实施期目标 / 年度目标 header each goal sits under
-                scopes = [s for s, (x0, x1) in self.goal_x.items() if v.x0 - 3 <= (x0 + x1) / 2 <= v.x1 + 3]
+                slack = COLUMN_SLACK_PT
+                scopes = [s for s, (x0, x1) in self.goal_x.items() if v.x0 - slack <= (x0 + x1) / 2 <= v.x1 + slack]
             elif len(values) == 1:
                 scopes = [SCOPE_ANNUAL if form.kind == "department" else SCOPE_PERIOD]
             else:
@@ -496,11 +521,12 @@ class ListState:
         spans = list(self.cols.values())  # 杭州: 单位名称 | 项目名称 | 金额 | 绩效目标, no indicator columns
         spans += [span for spec in self.specs for span in spec.cols.values()]
         spans = list(dict.fromkeys(spans))
-        if len(spans) < 3:
+        if len(spans) < LIST_MIN_COLUMNS:
             return False
         edges = [(c.x0, c.x1) for c in grid.cells]
-        aligned = sum(any(abs(x0 - a) < 4 and abs(x1 - b) < 4 for a, b in edges) for x0, x1 in spans)
-        return aligned >= 0.8 * len(spans)
+        slack = LIST_EDGE_SLACK_PT
+        aligned = sum(any(abs(x0 - a) < slack and abs(x1 - b) < slack for a, b in edges) for x0, x1 in spans)
+        return aligned >= LIST_ALIGNED_SHARE * len(spans)
 
     def read_continuation(self, grid: Grid, page: Page) -> None:
         """Read a grid of the list with the columns of its header page.
@@ -527,7 +553,7 @@ class ListState:
 
     def _start(self, grid: Grid, r: int, name_cell: Cell, cols: dict[str, tuple[float, float]], first: bool) -> None:
         code, name = fv.split_project_code(name_cell.text)
-        if not re.search(r"[\u4e00-\u9fff]", name):
+        if not has_ideograph(name):
             name = ""  # only the code's first glyphs at a page's foot (北京 045 p.44: 11000022T00)
         if not name:
             if first or self.current is None or self._name_span <= 1:
@@ -541,7 +567,7 @@ class ListState:
                 self.current.raw["goal_annual"] = self.current.goal_annual
             self._row_fields(self.current, grid, r, cols)  # its amounts are printed here too
             return
-        if name.startswith(("合计", "总计")):
+        if name.startswith(ROW_TOTAL_WORDS):
             self.current = None
             return
         if first and self.current is not None and self.current.project_name == name:
@@ -598,7 +624,7 @@ class ListState:
 
 def _repeated_header_end(grid: Grid) -> int:
     """First body row of a continuation grid: after a repeated indicator header, else 0."""
-    for r in range(min(3, grid.n_rows)):
+    for r in range(min(HEADER_SEARCH_ROWS, grid.n_rows)):
         cells = row_cells(grid, r)
         if any(role_of(fv.label_key(c.text)) in ("level1", "level2", "level3") for c in cells):
             end = r + max(c.row_span for c in cells)
@@ -616,7 +642,7 @@ def _header_zone(grid: Grid) -> tuple[int, list[Cell]]:
     """Rows of a list form's header: down to the end of the tallest header cell."""
     end = 1
     for c in grid.cells:
-        if c.row < 3 and name_header(c):
+        if c.row < HEADER_SEARCH_ROWS and name_header(c):
             end = c.row + c.row_span
             break
     changed = True

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from extract.vocab.chars import IDEOGRAPHS, has_ideograph
+from extract.vocab.units import UNIT_TO_YUAN, UNIT_WORDS, UNITS_LONGEST_FIRST
+from extract.vocab.words import ORG_SUFFIXES
+
 #: The label vocabulary (extract/vocab/form_labels.json): printed label → field.
 VOCAB_FILE = Path(__file__).resolve().parents[1] / "vocab" / "form_labels.json"
 VOCAB: dict = json.loads(VOCAB_FILE.read_text(encoding="utf-8"))
@@ -34,7 +38,17 @@ SOURCE_KEYS: tuple[tuple[str, str], ...] = tuple((a, b) for a, b in VOCAB["sourc
 #: Labels known to carry no field of their own (项目资金 heads the funds block).
 KNOWN_LABELS: frozenset[str] = frozenset(VOCAB["known"])
 #: Endings of an agency's name (重庆市规划和自然资源局 holds 市 and 资 but is no fund source).
-_AGENCY = ("局", "厅", "委", "委员会", "办", "办公室", "中心", "院", "所", "站", "队", "部", "室", "馆", "会")
+_AGENCY = ORG_SUFFIXES
+#: Label keys this long (characters) are snapped to a vocabulary label one character away (OCR misreads).
+SNAP_MIN_CHARS, SNAP_MAX_CHARS = 4, 8
+#: Longest key (characters) of a label; a longer cell is a value (a 项目概况 paragraph starting 项目名称).
+LABEL_MAX_CHARS = 16
+#: Longest key (characters) of a fund-source label (中央财政资金, 市县(区)财政资金).
+SOURCE_MAX_CHARS = 10
+#: Longest key (characters) reported as an unknown label; longer cells are values.
+UNKNOWN_LABEL_MAX_CHARS = 12
+#: A project name longer than this (characters) is a sentence.
+MAX_PROJECT_NAME_CHARS = 80
 #: Level-1 indicator names (一级指标); used to recognise an indicator block.
 LEVEL1_WORDS = ("产出指标", "效益指标", "满意度指标", "成本指标")
 LEVEL2_WORDS = ("数量指标", "质量指标", "时效指标", "经济效益", "社会效益", "生态效益",
@@ -45,7 +59,7 @@ _OPS = {"≥": "≥", "≧": "≥", "≤": "≤", "≦": "≤", ">": ">", "<": "
         "大于等于": "≥", "不低于": "≥", "不少于": "≥", "小于等于": "≤", "不高于": "≤",
         "不超过": "≤", "大于": ">", "小于": "<", "等于": "="}
 _VALUE = re.compile(
-    r"^(?P<lead>[\u4e00-\u9fff]{1,4}(?=[\d≥≤<>=]))?(?P<op>大于等于|小于等于|不低于|不少于|不高于|不超过|大于|小于|等于|[≥≧≤≦><=＝])?\s*"
+    rf"^(?P<lead>[{IDEOGRAPHS}]{{1,4}}(?=[\d≥≤<>=]))?(?P<op>大于等于|小于等于|不低于|不少于|不高于|不超过|大于|小于|等于|[≥≧≤≦><=＝])?\s*"
     # no digit in a unit: 2026年10月底前 is a date
     r"(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>[^\d≥≤<>=，,；;。][^\d]{0,11})?$")
 _AMOUNT = re.compile(r"^[-+]?\d+(?:,\d{3})*(?:\.\d+)?$")
@@ -68,7 +82,7 @@ def label_key(text: str) -> str:
     grid, and the snap compares the key with the whole vocabulary.
     """
     key = _PUNCT.sub("", norm(text)).replace("其中", "")
-    if 4 <= len(key) <= 8 and not any(key.startswith(label) for label in _SNAP_LABELS):
+    if SNAP_MIN_CHARS <= len(key) <= SNAP_MAX_CHARS and not any(key.startswith(label) for label in _SNAP_LABELS):
         near = {label for label in _SNAP_LABELS
                 if len(label) == len(key) and sum(a != b for a, b in zip(label, key)) == 1}
         if len(near) == 1:
@@ -83,7 +97,7 @@ def label_field(text: str) -> str | None:
     "项目名称" or quote 立项依据.
     """
     key = label_key(text)
-    if not key or len(key) > 16:
+    if not key or len(key) > LABEL_MAX_CHARS:
         return None
     if key in EXACT_FIELDS:
         return EXACT_FIELDS[key]
@@ -100,7 +114,7 @@ def source_field(text: str) -> str | None:
     (市、县（区）财政资) — the keyword is enough.
     """
     key = label_key(text)
-    if not key or len(key) > 10 or re.search(r"\d", key) or key.endswith(_AGENCY):
+    if not key or len(key) > SOURCE_MAX_CHARS or re.search(r"\d", key) or key.endswith(_AGENCY):
         return None
     for word, name in SOURCE_KEYS:
         # the source word opens the label (单位自筹 allowed): 北京市水务改革发展资金 is a name, not 市级资金
@@ -249,7 +263,7 @@ def parse_packed_indicators(text: str) -> list[tuple[str, str, str, str, str]]:
     return [(m["l1"], m["l2"], m["l3"], m["vp"], m["va"]) for m in _PACKED.finditer(t)]
 
 
-_CELL_UNIT = re.compile(r"^(?P<num>[-+]?\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|元)$")
+_CELL_UNIT = re.compile(rf"^(?P<num>[-+]?\d+(?:,\d{{3}})*(?:\.\d+)?)\s*(?P<unit>{UNIT_WORDS})$")
 
 
 def parse_amount_unit(text: str) -> tuple[float | None, float | None]:
@@ -262,7 +276,7 @@ def parse_amount_unit(text: str) -> tuple[float | None, float | None]:
     t = norm(text).replace(" ", "")
     m = _CELL_UNIT.match(t)
     if m:
-        return float(m["num"].replace(",", "")), 10000.0 if m["unit"] == "万元" else 1.0
+        return float(m["num"].replace(",", "")), UNIT_TO_YUAN[m["unit"]]
     return parse_amount(t), None
 
 
@@ -272,16 +286,15 @@ def label_unit(text: str) -> float | None:
     Only short labels about money count, so a sentence mentioning 万元 sets nothing.
     """
     key = re.sub(r"[\d.,]+", "", label_key(text))  # 资金金额1620.98（万元）: the total printed inside
-    if not key or len(key) > 16 or not re.search(r"资金|金额|预算|拨款", key):
+    if not key or len(key) > LABEL_MAX_CHARS or not re.search(r"资金|金额|预算|拨款", key):
         return None
-    if key.endswith("万元"):
-        return 10000.0
-    return 1.0 if key.endswith("元") else None
+    unit = next((u for u in UNITS_LONGEST_FIRST if key.endswith(u)), None)
+    return UNIT_TO_YUAN[unit] if unit else None
 
 
 def is_unit_note(text: str) -> bool:
     """"（万元）" after a label's colon (西安: 年度资金总额：（万元）) is the unit, not the value."""
-    return bool(re.fullmatch(r"[(（]?\s*(万元|元)\s*[)）]?", norm(text)))
+    return bool(re.fullmatch(rf"[(（]?\s*({UNIT_WORDS})\s*[)）]?", norm(text)))
 
 
 def unknown_label(text: str) -> bool:
@@ -290,7 +303,7 @@ def unknown_label(text: str) -> bool:
     Values are not labels: numbers, indicator level names (产出指标), long text.
     """
     key = label_key(text)
-    if not key or len(key) > 12 or re.search(r"\d", key) or not re.search(r"[\u4e00-\u9fff]", key):
+    if not key or len(key) > UNKNOWN_LABEL_MAX_CHARS or re.search(r"\d", key) or not has_ideograph(key):
         return False
     known = key in KNOWN_LABELS or key in GOAL_HEADERS or bool(label_field(text) or source_field(text))
     return not (known or is_level1(text) or is_level2(text) or label_unit(text) is not None)
@@ -317,9 +330,9 @@ def is_real_name(name: str) -> bool:
     t = clean_name(name)
     if not t or _CODE_ONLY.match(t) or _YEAR_ONLY.match(t) or parse_amount(t) is not None:
         return False
-    if not re.search(r"[\u4e00-\u9fff]", t):
+    if not has_ideograph(t):
         return False
     key = label_key(t)
     if key in KNOWN_LABELS or key in GOAL_HEADERS or (len(key) <= 8 and label_field(t)) or is_level1(t) or is_level2(t):
         return False
-    return not (len(t) > 80 or "。" in t.rstrip("。"))
+    return not (len(t) > MAX_PROJECT_NAME_CHARS or "。" in t.rstrip("。"))

@@ -50,9 +50,18 @@ from extract.stages.form_layouts import (
     row_cells,
     title_dept,
 )
+from extract.stages.form_layouts import HEADER_SEARCH_ROWS
 from extract.stages.layout import words_text
 
 __all__ = ["ScopeColumns", "read_forms", "is_form_page", "page_title"]
+
+#: On a page without grids, the title is read from this top share of the page's height.
+TITLE_ZONE_SHARE = 0.2
+#: Above the first grid: a word whose bottom is at most this far (pt) below the grid's top, or whose
+#: middle is this far above it (重庆's 单位:万元 sits on the top rule), belongs to the title.
+TITLE_BOTTOM_SLACK_PT, TITLE_MIDDLE_SLACK_PT = 1, 2
+#: A header with a 绩效目标 column and more labels than this is a list form (one row per project).
+LIST_MIN_HEADER_LABELS = 3
 
 #: Titles of form pages, by meaning: 项目支出绩效目标表, 项目绩效目标申报表 / 填报表,
 #: 部门（单位）整体支出绩效目标表, 重点项目绩效目标表, 绩效自评表, 绩效评价表.
@@ -85,9 +94,10 @@ def read_forms(pages: list[Page]) -> list[FormCopy]:
 
 def page_title(page: Page) -> str:
     """Text above the first grid (title, 部门名称, 单位：万元), for routing and units."""
-    limit = page.grids[0].top if page.grids else page.height * 0.2
+    limit = page.grids[0].top if page.grids else page.height * TITLE_ZONE_SHARE
     # 重庆's 单位:万元 sits on the grid's top rule: its box reaches below it, its middle does not
-    return words_text([w for w in page.words if w.bottom <= limit + 1 or w.yc < limit - 2])
+    return words_text([w for w in page.words
+                       if w.bottom <= limit + TITLE_BOTTOM_SLACK_PT or w.yc < limit - TITLE_MIDDLE_SLACK_PT])
 
 
 def is_form_page(page: Page) -> bool:
@@ -106,7 +116,7 @@ def _keys(cells: list[Cell]) -> list[str]:
 
 def _grid_kind(grid: Grid) -> str | None:
     """card, list or None: what kind of form grid this is (by its header labels)."""
-    for r in range(min(3, grid.n_rows)):
+    for r in range(min(HEADER_SEARCH_ROWS, grid.n_rows)):
         for c in row_cells(grid, r):
             if not name_header(c):
                 continue
@@ -114,7 +124,7 @@ def _grid_kind(grid: Grid) -> str | None:
             keys = _keys(zone)
             if any(role_of(k) in ("level1", "level3", "levels") for k in keys):
                 return "list"
-            if any(list_role(k) == "goal" for k in keys) and len(keys) > 3:
+            if any(list_role(k) == "goal" for k in keys) and len(keys) > LIST_MIN_HEADER_LABELS:
                 return "list"  # one row per project with its 绩效目标 (广州 057), no indicators
             return "card"
     return None

@@ -15,10 +15,28 @@ from collections.abc import Sequence
 from pdfplumber import table as plumber_table
 
 from extract.model import Cell, Grid, Page, Ruling, Word
-from extract.stages.layout import words_text
+from extract.stages.layout import CELL_SLACK_PT, GRID_SLACK_PT, cell_line_tolerance, in_box, words_text
 import functools
 
 SNAP = 3.0  # points: rulings closer than this are one line
+#: How far (pt) a text line may stick out of a rules-only table's left and right rule ends and be in it.
+RULE_TABLE_SLACK_PT = 2.0
+#: A rules-only table's lines run on past a missing bottom rule until a gap this many line gaps tall.
+RUN_ON_MAX_GAP = 2.5
+#: Fewest lines with an amount for rules to frame a table, unless at least RULE_TABLE_FULL_FRAME rules do.
+RULE_TABLE_MIN_AMOUNT_LINES = 2
+#: Rules of a whole 三线表 (top, under the header, bottom): so framed, a table needs no amounts.
+RULE_TABLE_FULL_FRAME = 3
+#: Fewest columns and row boundaries of a rules-only table's lattice.
+RULE_TABLE_MIN_BOUNDS = 3
+#: The usual blank height between a rules-only table's lines is taken as at least this (pt).
+MIN_LINE_GAP_PT = 6.0
+#: A header word with another header word lower than this many of its font sizes below it heads no column.
+LEAF_BELOW_EM = 0.5
+#: How far (pt) a word may stick out of a run of text between blank strips and still belong to it.
+CLUSTER_SLACK_PT = 0.5
+#: Two text lines closer than this share of the table's usual row gap are one label wrapped in its cell.
+WRAPPED_ROW_SHARE = 0.5
 #: A grid needs at least this many rows and columns to be a table.
 MIN_ROWS, MIN_COLS = 1, 2  # one row: a table's header printed alone at a page foot
 
@@ -121,15 +139,15 @@ def fill_cells(grid: Grid, words: Sequence[Word]) -> None:
     """Place each word in the cell holding its centre; cell text in reading order."""
     buckets: dict[int, list[Word]] = {}
     for w in words:
-        if not (grid.x0 - 1 <= w.xc <= grid.x1 + 1 and grid.top - 1 <= w.yc <= grid.bottom + 1):
+        if not in_box(w, grid, GRID_SLACK_PT):
             continue
         for i, c in enumerate(grid.cells):
-            if c.x0 - 0.5 <= w.xc <= c.x1 + 0.5 and c.top - 0.5 <= w.yc <= c.bottom + 0.5:
+            if in_box(w, c, CELL_SLACK_PT):
                 buckets.setdefault(i, []).append(w)
                 break
     for i, ws in buckets.items():
         cell = grid.cells[i]
-        cell.text = words_text(ws, y_tolerance=max(2.0, 0.4 * max(w.size for w in ws)))
+        cell.text = words_text(ws, y_tolerance=cell_line_tolerance(ws))
         cell.conf = min(w.conf for w in ws)
 
 
@@ -157,8 +175,7 @@ def find_rule_tables(page: Page, ruled: Sequence[Grid]) -> list[Grid]:
                     and r.x1 - r.x0 >= RULE_TABLE_MIN_WIDTH * page.width
                     and not any(g.x0 - SNAP <= r.x0 and r.x1 <= g.x1 + SNAP and g.top - SNAP <= r.top <= g.bottom + SNAP
                                 for g in ruled)), key=lambda r: r.top)
-    free = [w for w in page.words if not any(g.x0 - 1 <= w.xc <= g.x1 + 1 and g.top - 1 <= w.yc <= g.bottom + 1
-                                             for g in ruled)]
+    free = [w for w in page.words if not any(in_box(w, g, GRID_SLACK_PT) for g in ruled)]
     lines = group_lines(free)
     out: list[Grid] = []
     for group in _rule_groups(rules):
@@ -198,13 +215,14 @@ def _rule_table(page: Page, seg: list[Ruling], lines: list[list[Word]], rules: l
     from extract.stages.numbers import is_amount
 
     x0, x1, top = seg[0].x0, seg[0].x1, seg[0].top
-    inside = [ln for ln in lines if top < _yc(ln) and x0 - 2 <= ln[0].xc and ln[-1].xc <= x1 + 2]
+    slack = RULE_TABLE_SLACK_PT
+    inside = [ln for ln in lines if top < _yc(ln) and x0 - slack <= ln[0].xc and ln[-1].xc <= x1 + slack]
     framed = [ln for ln in inside if _yc(ln) < seg[-1].top]
     open_bottom = not any(_yc(ln) > seg[1].top for ln in framed)  # no body under the header rule
     below = _run_on(inside[len(framed):], seg[-1].top, rules, framed) if open_bottom else []
     lines_in = framed + below
     has_amount = [any(is_amount(w.text) for w in ln) for ln in lines_in]
-    if sum(has_amount) < 2 and len(seg) < 3:
+    if sum(has_amount) < RULE_TABLE_MIN_AMOUNT_LINES and len(seg) < RULE_TABLE_FULL_FRAME:
         return None
     header_rule = seg[1]  # the second rule closes the header (its last row may number the columns: 1 2 3)
     bottom = seg[-1].top if not below else max(w.bottom for w in below[-1]) + 2
@@ -213,7 +231,7 @@ def _rule_table(page: Page, seg: list[Ruling], lines: list[list[Word]], rules: l
     body = [ln for ln in lines_in if _yc(ln) > header_rule.top]
     cols = _column_bounds(body, x0, x1, spans, _leaf_labels(header, spans))
     rows = _row_bounds(lines_in, [r.top for r in seg] + [r.top for r in spans] + [bottom], _line_gap(body, 0.0))
-    if len(cols) < 3 or len(rows) < 3:
+    if len(cols) < RULE_TABLE_MIN_BOUNDS or len(rows) < RULE_TABLE_MIN_BOUNDS:
         return None
     grid = cells_to_grid(_boxes(cols, rows, spans), page.page_no)
     if grid is not None:
@@ -235,14 +253,15 @@ def _run_on(lines: list[list[Word]], last_rule: float, rules: list[Ruling], fram
     pitch = _line_gap(framed)
     for ln in lines:
         top = min(w.top for w in ln)
-        if _is_caption(ln) or any(prev_bottom < r.top < top for r in rules) or top - prev_bottom > 2.5 * pitch:
+        if _is_caption(ln) or any(prev_bottom < r.top < top for r in rules) \
+                or top - prev_bottom > RUN_ON_MAX_GAP * pitch:
             break
         run.append(ln)
         prev_bottom = max(w.bottom for w in ln)
     return run if any(is_amount(w.text) for ln in run for w in ln) else []
 
 
-def _line_gap(lines: list[list[Word]], floor: float = 6.0) -> float:
+def _line_gap(lines: list[list[Word]], floor: float = MIN_LINE_GAP_PT) -> float:
     """The usual (median) blank height between consecutive lines, at least ``floor`` points."""
     gaps = sorted(min(w.top for w in b) - max(w.bottom for w in a) for a, b in zip(lines, lines[1:]))
     return max(gaps[len(gaps) // 2] if gaps else 0.0, floor)
@@ -256,7 +275,7 @@ def _leaf_labels(header: list[list[Word]], spans: list[Ruling]) -> list[Word]:
     words = [w for ln in header for w in ln]
 
     def leaf(w: Word) -> bool:
-        below = any(v is not w and v.yc > w.yc + 0.5 * w.size and v.x0 < w.x1 and v.x1 > w.x0 for v in words)
+        below = any(v is not w and v.yc > w.yc + LEAF_BELOW_EM * w.size and v.x0 < w.x1 and v.x1 > w.x0 for v in words)
         underlined = any(r.x0 - SNAP <= w.xc <= r.x1 + SNAP and r.top > w.bottom for r in spans)
         return not below and not underlined
 
@@ -324,7 +343,7 @@ def _column_bounds(lines: list[list[Word]], x0: float, x1: float, spans: Sequenc
         else:
             groups.append((w.x0, w.x1))
     clusters = [(a, b) for a, b in zip([x0] + [s[1] for s in strips], [s[0] for s in strips] + [x1])
-                if any(a - 0.5 <= e0 and e1 <= b + 0.5 for e0, e1 in extents)]
+                if any(a - CLUSTER_SLACK_PT <= e0 and e1 <= b + CLUSTER_SLACK_PT for e0, e1 in extents)]
     hulls = _columns(groups, clusters) if len(groups) >= 2 else None
     places = [s for s in strips if s[0] > x0 and s[1] < x1] if hulls is None else \
         [(a[1], b[0]) for a, b in zip(hulls, hulls[1:])]
@@ -386,7 +405,7 @@ def _row_bounds(lines: list[list[Word]], rule_ys: list[float], row_gap: float = 
         gap_top = max(w.bottom for w in a)
         gap_bottom = min(w.top for w in b)
         mid = (gap_top + gap_bottom) / 2
-        wrapped = gap_bottom - gap_top < 0.5 * row_gap
+        wrapped = gap_bottom - gap_top < WRAPPED_ROW_SHARE * row_gap
         if not wrapped and not any(abs(mid - y) <= 2 * SNAP for y in rule_ys):
             bounds.add(round(mid, 1))
     return sorted(bounds)
@@ -397,7 +416,7 @@ def words_in_grids(page: Page) -> set[int]:
     inside: set[int] = set()
     for i, w in enumerate(page.words):
         for g in page.grids:
-            if g.x0 - 1 <= w.xc <= g.x1 + 1 and g.top - 1 <= w.yc <= g.bottom + 1:
+            if in_box(w, g, GRID_SLACK_PT):
                 inside.add(i)
                 break
     return inside

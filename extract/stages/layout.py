@@ -7,13 +7,49 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from extract.model import Word
+from extract.vocab.chars import CJK_TEXT
 
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef（）：；，。、“”《》【】〔〕]")
+#: Text joined without a space: CJK text and the Chinese punctuation (“” sit outside the CJK blocks).
+_CJK = re.compile(f"[{CJK_TEXT}（）：；，。、“”《》【】〔〕]")
+
+#: How far (pt) a word's centre may lie outside a cell's box and still belong to that cell. Tight on
+#: purpose: neighbouring cells share an edge, and the first cell that takes a word keeps it.
+CELL_SLACK_PT = 0.5
+#: How far (pt) a word's centre may lie outside a whole grid's box and still count as inside the grid
+#: (a different question from a cell's: text outside every grid is read as title, caption or prose).
+GRID_SLACK_PT = 1.0
+#: Words whose vertical centres are this close (pt) are on one visual line.
+LINE_Y_TOLERANCE_PT = 2.5
+#: A word overlapping a line by more than this share of its own height joins the line (mixed sizes).
+LINE_OVERLAP_SHARE = 0.5
+#: A gap between two words of a line wider than this many font sizes reads as a space.
+SPACE_GAP_EM = 1.5
+#: Lines of one cell's text: words closer vertically than this (pt), or this share of their
+#: largest font size where that is more, are on one line of the cell.
+CELL_LINE_TOLERANCE_PT, CELL_LINE_TOLERANCE_EM = 2.0, 0.4
 
 
-def group_lines(words: Iterable[Word], y_tolerance: float = 2.5) -> list[list[Word]]:
+class _Box(Protocol):
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+def in_box(w: Word, box: _Box, slack: float) -> bool:
+    """Whether the word's centre lies inside ``box`` grown by ``slack`` points on every side."""
+    return box.x0 - slack <= w.xc <= box.x1 + slack and box.top - slack <= w.yc <= box.bottom + slack
+
+
+def cell_line_tolerance(words: Sequence[Word]) -> float:
+    """The ``y_tolerance`` that groups one cell's words into its lines (grows with the font size)."""
+    return max(CELL_LINE_TOLERANCE_PT, CELL_LINE_TOLERANCE_EM * max(w.size for w in words))
+
+
+def group_lines(words: Iterable[Word], y_tolerance: float = LINE_Y_TOLERANCE_PT) -> list[list[Word]]:
     """Group words into visual lines by vertical centre, top to bottom.
 
     A word joins the current line when its centre lies within ``y_tolerance`` of
@@ -27,7 +63,7 @@ def group_lines(words: Iterable[Word], y_tolerance: float = 2.5) -> list[list[Wo
         if lines:
             overlap = min(bottom, w.bottom) - max(top, w.top)
             height = max(w.bottom - w.top, 0.1)
-            if abs(w.yc - centre) <= y_tolerance or overlap > 0.5 * height:
+            if abs(w.yc - centre) <= y_tolerance or overlap > LINE_OVERLAP_SHARE * height:
                 line = lines[-1]
                 line.append(w)
                 centre = sum(x.yc for x in line) / len(line)
@@ -58,7 +94,7 @@ def join_texts(parts: Sequence[str]) -> str:
     return out
 
 
-def words_text(words: Sequence[Word], y_tolerance: float = 2.5) -> str:
+def words_text(words: Sequence[Word], y_tolerance: float = LINE_Y_TOLERANCE_PT) -> str:
     """Text of words in reading order: lines top to bottom, joined as Chinese text."""
     return join_texts([join_texts([w.text for w in line]) for line in group_lines(words, y_tolerance)])
 
@@ -71,7 +107,7 @@ def line_text(line: Sequence[Word]) -> str:
         if prev is not None:
             gap = w.x0 - prev.x1
             size = max(prev.size, w.size, 1.0)
-            out += " " if gap > 1.5 * size else ""
+            out += " " if gap > SPACE_GAP_EM * size else ""
         out += w.text
         prev = w
     return out

@@ -17,16 +17,25 @@ from typing import Any
 from extract.model import TableBlock
 from extract.stages.normalise import compact, normalise_text
 from extract.stages.numbers import parse_amount
+from extract.vocab.words import ROW_NUMBER_HEADERS, alternation
 
 CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 CODE_IN_NAME = re.compile(r"^[\[【]?(\d{3}(?:\d{2}){0,2})[\]】]?\s*[-－—]?\s*([^\d\s].*)$")
 _CODE_HEADER = re.compile(r"编码|代码|编号")
+#: A header naming a row-number column (行次, 栏次, 序号).
+_ROW_NUMBER_HEADER = re.compile(alternation(ROW_NUMBER_HEADERS))
 _LABEL_HEADER = re.compile(r"名称|^项目$|/项目$|科目$|单位名称|^单位$|内容|说明|用途|类型|方式|品目")
 _PART = {"类": 0, "款": 1, "项": 2}
 _GOV_ECON = re.compile(r"政府.{0,6}经济")
 #: Headers of the columns that name a row (as opposed to describing it: 采购时间, 规格型号 …).
 _NAME_HEADER = re.compile(r"名称|项目|科目|单位|年度|^类别|^收入$|^支出$")
 INHERITED = "\u0000"  # tables.py marks text inherited from a vertically merged label
+#: 科目编码 digits → level: a 类 (class) code has 3 digits, a 款 (section) 5, a 项 (item) 7.
+CODE_LEVELS: dict[int, int] = {3: 1, 5: 2, 7: 3}
+CLASS_DIGITS, ITEM_DIGITS = 3, 7
+#: Shares of a column's values that decide its role: 1-3 digit numbers under 类/款/项 (a split code),
+#: codes (a code column), amounts (an amount column), 5xx codes (the government economic classification).
+CODE_PART_SHARE, CODE_SHARE, AMOUNT_SHARE, GOV_ECON_SHARE = 0.8, 0.6, 0.6, 0.8
 
 
 def _clean(text: str) -> str:
@@ -41,17 +50,18 @@ def column_roles(table: TableBlock) -> list[str]:
         leaf = path.split("/")[-1] if path else ""
         if not values:
             roles.append("empty")  # a blank column starts no panel and yields no lines
-        elif re.search(r"行次|栏次|序号", path):
+        elif _ROW_NUMBER_HEADER.search(path):
             roles.append("row_number")  # printed line numbers, not amounts
-        elif leaf in _PART and values and _share(values, lambda v: re.fullmatch(r"\d{1,3}", v)) >= 0.8:
+        elif leaf in _PART and values and _share(values, lambda v: re.fullmatch(r"\d{1,3}", v)) >= CODE_PART_SHARE:
             roles.append("code_part")
         elif re.search(r"(单位|部门|项目|预算单位)(编码|代码)|^编码$", path.split("/")[-1] if path else ""):
             roles.append("id")  # a unit or project number, not a 科目编码
-        elif _CODE_HEADER.search(path) or (values and _share(values, CODE.match) >= 0.6 and not _money_header(path)):
+        elif _CODE_HEADER.search(path) \
+                or (values and _share(values, CODE.match) >= CODE_SHARE and not _money_header(path)):
             roles.append("code")
         elif _LABEL_HEADER.search(path) and not _money_header(path):
             roles.append("label")
-        elif values and _share(values, lambda v: parse_amount(v) is not None) >= 0.6:
+        elif values and _share(values, lambda v: parse_amount(v) is not None) >= AMOUNT_SHARE:
             roles.append("amount")
         else:
             roles.append("label")
@@ -101,7 +111,7 @@ def _is_gov_economic(group: list[int], roles: list[str], table: TableBlock) -> b
     if any(_GOV_ECON.search(h) for h in headers):
         return True
     firsts = [v for v in _values(table, group[0]) if v.isdigit()]
-    return bool(firsts) and _share(firsts, lambda v: v.startswith("5") and len(v) in (3, 5, 7)) >= 0.8
+    return bool(firsts) and _share(firsts, lambda v: v.startswith("5") and len(v) in CODE_LEVELS) >= GOV_ECON_SHARE
 
 
 def _money_header(path: str) -> bool:
@@ -205,7 +215,7 @@ _OVERFLOWED_CODE = re.compile(r"^[^\d\s]{1,3}(\d{3}(?:\d{2}){0,2})$")
 
 def _prints_full_items(table: TableBlock, cols: list[int], roles: list[str], role: str) -> bool:
     """Whether a code column prints 7-digit 项 codes in full (then a 2-digit entry is a 款 segment)."""
-    return any(roles[c] == role and any(len(v) == 7 and v.isdigit() for v in _values(table, c)) for c in cols)
+    return any(roles[c] == role and any(len(v) == ITEM_DIGITS and v.isdigit() for v in _values(table, c)) for c in cols)
 
 
 class CodeTracker:
@@ -234,8 +244,8 @@ class CodeTracker:
             return self._split(printed)
         if printed is None:
             return None
-        if len(printed) in (3, 5, 7):
-            self.last_class = printed[:3]
+        if len(printed) in CODE_LEVELS:
+            self.last_class = printed[:CLASS_DIGITS]
             return printed
         if len(printed) == 2 and self.full_items and self.last_class:
             return self.last_class + printed
@@ -339,4 +349,4 @@ def _preferred_labels(label_cols: list[int], headers: list[str]) -> list[int]:
 
 def code_level(code: str | None) -> int | None:
     """类/款/项 → 1/2/3 for 3/5/7-digit 科目编码."""
-    return {3: 1, 5: 2, 7: 3}.get(len(code)) if code else None
+    return CODE_LEVELS.get(len(code)) if code else None

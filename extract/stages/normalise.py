@@ -16,6 +16,9 @@ import re
 import unicodedata
 from collections import Counter
 
+from extract.vocab.chars import IDEOGRAPHS_EXT_A, is_any_ideograph
+from extract.vocab.words import COVER_ORG_NAME_END, ORG_NAME_END
+
 # CJK Radicals Supplement → the unified ideograph each one is equivalent to.
 RADICALS_SUPPLEMENT: dict[str, str] = {
     "⺀": "冫", "⺁": "厂", "⺂": "乛", "⺃": "乚", "⺄": "乙", "⺅": "亻", "⺆": "冂", "⺇": "𠘨",
@@ -35,13 +38,14 @@ RADICALS_SUPPLEMENT: dict[str, str] = {
     "⻱": "龜", "⻲": "亀", "⻳": "龟",
 }
 _RADICAL_TABLE = str.maketrans(RADICALS_SUPPLEMENT)
-_SPACE_BETWEEN_CJK = re.compile(r"(?<=[\u3400-\u9fff（）()、，。：；])\s+(?=[\u3400-\u9fff（）()、，。：；])")
+_CJK_OR_MARK = f"[{IDEOGRAPHS_EXT_A}（）()、，。：；]"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<={_CJK_OR_MARK})\s+(?={_CJK_OR_MARK})")
 
 
 def fold_radical(ch: str) -> str | None:
     """The unified ideograph a Kangxi / CJK-supplement radical stands for (⽀ → 支, ⻓ → 长), else None."""
     folded = unicodedata.normalize("NFKC", ch.translate(_RADICAL_TABLE))
-    return folded if len(folded) == 1 and ("\u3400" <= folded <= "\u9fff" or folded >= "\U00020000") else None
+    return folded if len(folded) == 1 and is_any_ideograph(folded) else None
 
 
 def normalise_text(text: str | None) -> str:
@@ -82,8 +86,15 @@ def chinese_numeral(text: str) -> int | None:
     return None
 
 
-#: A disclosing body's name ends like one (局, 所, 办公厅, 中心, 街道办事处, (本级) …).
-_ORG_SUFFIX = re.compile(r"(局|所|院|厅|委|会|办|办公室|中心|处|队|站|馆|校|社|部|室|团|台|政府|公司|[(（]本级[)）])$")
+#: A disclosing body's name ends like one (局, 所, 办公厅, 中心, 街道办事处, (本级) …: extract/vocab/words.json).
+_ORG_SUFFIX = ORG_NAME_END
+#: A unit's name is 2 to 40 characters long (a longer line is a sentence).
+MIN_NAME_CHARS, MAX_NAME_CHARS = 2, 40
+#: Fiscal years outside this range are page numbers or codes, not years.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+#: A cover title broken over lines is looked for in the first lines joined (up to this many), and a body's
+#: name alone on a line in the first COVER_NAME_LINES lines.
+COVER_TITLE_LINES, COVER_NAME_LINES = 5, 8
 _DOC_TYPE = re.compile(r"(部门|单位)(综合)?(预算|决算)")
 _YEAR = re.compile(r"(20\d{2})\s*年(度)?")
 _UNIT_LINE = re.compile(r"^(?:预算|填报|编制)?(?:单位|部门)(?:名称[:：]?|[:：])\s*(.+?)(?:\s+(?:金额)?单位[:：].*)?$")
@@ -102,14 +113,15 @@ def document_metadata(first_lines: list[str], all_lines: list[str]) -> tuple[str
         m = _UNIT_LINE.match(line)
         if m:
             name = re.split(r"\s{2,}|单位[:：]|金额单位", m.group(1))[0].strip()
-            if 2 <= len(name) <= 40 and not re.search(r"万元|元$", name) and _ORG_SUFFIX.search(name):
+            if MIN_NAME_CHARS <= len(name) <= MAX_NAME_CHARS and not re.search(r"万元|元$", name) \
+                    and _ORG_SUFFIX.search(name):
                 unit_counts[name] += 1
     doc_type, year, unit_name = "unknown", None, None
     head = "".join(first_lines)
     m = _DOC_TYPE.search(head)
     if m:
         doc_type = m.group(1) + m.group(3)
-    years = Counter(int(y) for y, _ in _YEAR.findall(head) if 2000 <= int(y) <= 2100)
+    years = Counter(int(y) for y, _ in _YEAR.findall(head) if MIN_YEAR <= int(y) <= MAX_YEAR)
     if years:
         year = years.most_common(1)[0][0]
     for line in first_lines:
@@ -124,7 +136,7 @@ def document_metadata(first_lines: list[str], all_lines: list[str]) -> tuple[str
     elif unit_name is None:
         unit_name = _unit_from_cover(first_lines) or _unit_from_title_page(first_lines)
     if year is None:
-        every = Counter(int(y) for line in all_lines for y, _ in _YEAR.findall(line) if 2000 <= int(y) <= 2100)
+        every = Counter(int(y) for line in all_lines for y, _ in _YEAR.findall(line) if MIN_YEAR <= int(y) <= MAX_YEAR)
         year = every.most_common(1)[0][0] if every else None
     if doc_type == "unknown":
         doc_type = _doc_type_from_body(all_lines)
@@ -150,7 +162,7 @@ _COVER_YEAR_FIRST = re.compile(r"^(?:20\d{2})年度?(.{2,40}?)(?:部门|单位)?
 
 def _unit_from_cover(first_lines: list[str]) -> str | None:
     """A cover title broken over lines: 2018年度江苏省高级 / 人民法院预算公开."""
-    for k in range(1, min(len(first_lines), 5) + 1):
+    for k in range(1, min(len(first_lines), COVER_TITLE_LINES) + 1):
         joined = "".join(first_lines[:k]).replace(" ", "")
         m = _COVER_YEAR_FIRST.match(joined)
         if m and _ORG_SUFFIX.search(m.group(1)):
@@ -159,8 +171,8 @@ def _unit_from_cover(first_lines: list[str]) -> str | None:
 
 
 def _unit_from_title_page(first_lines: list[str]) -> str | None:
-    for line in first_lines[:8]:
+    for line in first_lines[:COVER_NAME_LINES]:
         s = line.replace(" ", "")
-        if re.search(r"(局|所|院|厅|委员会|办公室|中心|街道办事处|政府|检察院|法院|队|站)$", s) and len(s) <= 40:
+        if COVER_ORG_NAME_END.search(s) and len(s) <= MAX_NAME_CHARS:
             return s
     return None

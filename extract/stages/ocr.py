@@ -38,6 +38,7 @@ from extract.ocr import image as im
 from extract.ocr.base import OcrEngine, get_engine
 from extract.ocr.numbers import fix_amount, fix_enumerator, fix_script
 from extract.stages.grid import find_grids
+from extract.vocab.chars import is_ideograph
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def implausible_share(text: str) -> float:
 
     Needs at least 20 such characters to judge; returns 0.0 below that.
     """
-    cjk = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    cjk = [c for c in text if is_ideograph(c)]
     latin1 = sum(1 for c in text if "\u00c0" <= c <= "\u00ff")
     if len(cjk) + latin1 < 20:
         return 0.0

@@ -26,6 +26,7 @@ import pypdfium2.raw as pdfium_c
 
 from extract.model import Page, PageFacts, PageKind, Ruling, Word
 from extract.stages.normalise import fold_radical
+from extract.vocab.chars import is_ideograph, is_radical
 
 #: A path thinner than this (points) in one direction is a ruling line.
 RULING_MAX_THICKNESS = 3.0
@@ -39,6 +40,26 @@ WATERMARK_ANGLE_DEG = 8.0
 GARBLED_SHARE = 0.08
 #: A page without usable text whose images cover more than this share is a scan.
 SCAN_IMAGE_COVER = 0.3
+#: A page with fewer visible glyphs than this has no usable text layer (image or blank).
+MIN_TEXT_GLYPHS = 5
+#: Glyphs more transparent than this alpha (0-255) are watermark ink.
+WATERMARK_MAX_ALPHA = 200
+#: Paths this transparent (alpha 0-255) or this light on every channel (0-255) are invisible: no ruling.
+INVISIBLE_ALPHA, INVISIBLE_LIGHT = 30, 235
+#: Baseline angles are compared in steps of this many degrees.
+ANGLE_STEP_DEG = 5
+#: Fake bold: the same glyph redrawn within this share of its width and of its size, among the last
+#: FAKE_BOLD_WINDOW glyphs (fake bold is drawn 2-4 times).
+FAKE_BOLD_OFFSET_SHARE, FAKE_BOLD_WINDOW = 0.3, 4
+#: Word joining, in font sizes: glyphs are on one line when their middles are closer than
+#: WORD_SAME_LINE_EM; a gap wider than WORD_GAP_EM, or an overlap deeper than WORD_OVERLAP_EM, starts a new
+#: word; so does a gap over WORD_DIGIT_GAP_EM between a digit and an ideograph, or a printed space wider than
+#: WORD_SPACE_EM.
+WORD_SAME_LINE_EM, WORD_GAP_EM, WORD_OVERLAP_EM, WORD_DIGIT_GAP_EM, WORD_SPACE_EM = 0.5, 0.9, 0.5, 0.4, 0.2
+#: How far (pt) a vertical ruling may reach into either glyph and still part them.
+RULING_BETWEEN_SLACK_PT = 0.5
+#: Nested form XObjects are followed this deep for images and rulings.
+MAX_FORM_DEPTH = 4
 
 
 @dataclass(slots=True)
@@ -85,7 +106,7 @@ def classify(facts: PageFacts) -> PageKind:
     folds into nothing counts as a bad glyph.
     """
     n = facts.n_chars
-    if n < 5:
+    if n < MIN_TEXT_GLYPHS:
         return PageKind.IMAGE if facts.image_cover >= SCAN_IMAGE_COVER else PageKind.BLANK
     if facts.n_bad / n > GARBLED_SHARE:
         return PageKind.GARBLED
@@ -113,16 +134,11 @@ def fold_radicals(glyphs: list[Glyph]) -> int:
 
 def _facts(glyphs: list[Glyph], n_watermark: int, image_cover: float, rotation: int) -> PageFacts:
     visible = [g for g in glyphs if not g.ch.isspace()]
-    n_cjk = sum(1 for g in visible if "\u4e00" <= g.ch <= "\u9fff")
+    n_cjk = sum(1 for g in visible if is_ideograph(g.ch))
     n_rad = sum(1 for g in visible if is_radical(g.ch))
     n_bad = sum(1 for g in visible if g.bad)
     return PageFacts(n_chars=len(visible), n_cjk=n_cjk, n_bad=n_bad, n_radicals=n_rad,
                      n_watermark=n_watermark, image_cover=round(image_cover, 3), rotation=rotation)
-
-
-def is_radical(ch: str) -> bool:
-    """Kangxi radicals (U+2F00-2FDF) and CJK Radicals Supplement (U+2E80-2EFF)."""
-    return "\u2e80" <= ch <= "\u2eff" or "\u2f00" <= ch <= "\u2fdf"
 
 
 def _is_bad(ch: str, map_error: bool) -> bool:
@@ -172,7 +188,7 @@ def _read_glyphs(pdf_page: pdfium.PdfPage, to_view, rotation: int = 0) -> list[G
         pdfium_c.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix))
         angle = (math.degrees(math.atan2(matrix.b, matrix.a)) - rotation) % 360
         pdfium_c.FPDFText_GetFillColor(tp, i, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a))
-        light = min(r.value, g.value, b.value) >= LIGHT_INK or a.value < 200
+        light = min(r.value, g.value, b.value) >= LIGHT_INK or a.value < WATERMARK_MAX_ALPHA
         map_error = pdfium_c.FPDFText_HasUnicodeMapError(tp, i) == 1
         xa, ya = to_view(rect.left, rect.top)
         xb, yb = to_view(rect.right, rect.bottom)
@@ -187,7 +203,7 @@ def _read_glyphs(pdf_page: pdfium.PdfPage, to_view, rotation: int = 0) -> list[G
 
 def dominant_angle(glyphs: list[Glyph]) -> int:
     """The baseline angle most glyphs share, to the nearest 5 degrees."""
-    angles = Counter(round(g.angle / 5) * 5 % 360 for g in glyphs if not g.ch.isspace())
+    angles = Counter(round(g.angle / ANGLE_STEP_DEG) * ANGLE_STEP_DEG % 360 for g in glyphs if not g.ch.isspace())
     return int(angles.most_common(1)[0][0]) if angles else 0
 
 
@@ -234,13 +250,14 @@ def _drop_fake_bold(glyphs: list[Glyph]) -> list[Glyph]:
         dup = False
         for p in recent:
             width = max(min(g.x1 - g.x0, p.x1 - p.x0), 0.5)
-            if p.ch == g.ch and abs(p.x0 - g.x0) < 0.3 * width and abs(p.top - g.top) < 0.3 * max(g.size, 1):
+            share = FAKE_BOLD_OFFSET_SHARE
+            if p.ch == g.ch and abs(p.x0 - g.x0) < share * width and abs(p.top - g.top) < share * max(g.size, 1):
                 dup = True
                 break
         if not dup:
             out.append(g)
             recent.append(g)
-            if len(recent) > 4:
+            if len(recent) > FAKE_BOLD_WINDOW:
                 recent.pop(0)
     return out
 
@@ -267,13 +284,14 @@ def glyphs_to_words(glyphs: list[Glyph], rulings: list[Ruling]) -> list[Word]:
         if cur:
             last = cur[-1]
             size = max(last.size, g.size, 1.0)
-            same_line = abs((g.top + g.bottom) - (last.top + last.bottom)) / 2 < 0.5 * size
+            same_line = abs((g.top + g.bottom) - (last.top + last.bottom)) / 2 < WORD_SAME_LINE_EM * size
             gap = g.x0 - last.x1
-            if not same_line or gap > 0.9 * size or gap < -0.5 * size or _ruling_between(verticals, last, g):
+            if not same_line or gap > WORD_GAP_EM * size or gap < -WORD_OVERLAP_EM * size \
+                    or _ruling_between(verticals, last, g):
                 flush()
-            elif gap > 0.4 * size and _digit_meets_ideograph(last.ch, g.ch):
+            elif gap > WORD_DIGIT_GAP_EM * size and _digit_meets_ideograph(last.ch, g.ch):
                 flush()
-            elif g.ch.isspace() and gap > 0.2 * size:
+            elif g.ch.isspace() and gap > WORD_SPACE_EM * size:
                 flush()
         if g.ch.isspace():
             if cur:
@@ -289,14 +307,11 @@ def _digit_meets_ideograph(a: str, b: str) -> bool:
     """A digit next to an ideograph: with a gap between them they are two cells' texts (an amount
     right-aligned in its column, the next column's label left-aligned) even where no ruling parts them.
     """
-    def cjk(ch: str) -> bool:
-        return "\u4e00" <= ch <= "\u9fff"
-
-    return (a.isdigit() and cjk(b)) or (cjk(a) and b.isdigit())
+    return (a.isdigit() and is_ideograph(b)) or (is_ideograph(a) and b.isdigit())
 
 
 def _ruling_between(verticals: list[Ruling], a: Glyph, b: Glyph) -> bool:
-    x_lo, x_hi = a.x1 - 0.5, b.x0 + 0.5
+    x_lo, x_hi = a.x1 - RULING_BETWEEN_SLACK_PT, b.x0 + RULING_BETWEEN_SLACK_PT
     y = (b.top + b.bottom) / 2
     for r in verticals:
         if r.x0 > x_hi:
@@ -325,7 +340,7 @@ def _compose(m, parent):
 
 def _walk_object(obj, parent, to_view, rulings: list[Ruling], depth: int) -> float:
     kind = pdfium_c.FPDFPageObj_GetType(obj)
-    if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 4:
+    if kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < MAX_FORM_DEPTH:
         m = pdfium_c.FS_MATRIX()
         pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
         mat = _compose((m.a, m.b, m.c, m.d, m.e, m.f), parent)
@@ -346,7 +361,7 @@ def _is_invisible_ink(obj, stroke: bool) -> bool:
     getter = pdfium_c.FPDFPageObj_GetStrokeColor if stroke else pdfium_c.FPDFPageObj_GetFillColor
     if not getter(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
         return False
-    return a.value < 30 or min(r.value, g.value, b.value) >= 235
+    return a.value < INVISIBLE_ALPHA or min(r.value, g.value, b.value) >= INVISIBLE_LIGHT
 
 
 def _path_rulings(obj, parent, to_view, rulings: list[Ruling]) -> None:

@@ -20,14 +20,31 @@ from extract.stages.grid import words_in_grids
 from extract.stages.layout import group_lines, line_text
 from extract.stages.normalise import compact, normalise_text
 from extract.stages.table_keys import looks_like_title
+from extract.vocab.units import UNIT_WORDS
 
 _PART = re.compile(r"^(第[一二三四五六七八九十]+部分)\s*(.*)$")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|\d{1,2}[、.．](?!\d))")
 _PAGE_NO = re.compile(r"^[-—–\s]*(第?\s*\d+\s*页?|\d+\s*/\s*\d+|-\s*\d+\s*-)[-—–\s]*$")
 _TOC = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*\d*$")
-_UNIT_LINE = re.compile(r"^(单位名称|预算单位|编制单位|金额单位|单位)[:：]|单位[:：](万元|元)$"
+_UNIT_LINE = re.compile(rf"^(单位名称|预算单位|编制单位|金额单位|单位)[:：]|单位[:：]({UNIT_WORDS})$"
                         r"|^(预算公开表|公开表|附表)\d+$|^注[:：]|^负责人[:：]|填报日期[:：]")
 _MAX_HEADING = 60  # a heading longer than this is a paragraph starting with 一、
+#: A line printed on at least this many pages (and on half of them) is a running header or footer.
+FURNITURE_MIN_PAGES = 3
+#: Font sizes below this (pt) count as this when a margin is measured in font sizes.
+MIN_FONT_PT = 8.0
+#: A line starting this many font sizes right of the left margin is indented: a new paragraph.
+INDENT_EM = 1.5
+#: A heading ends at least this many font sizes short of the right margin (a paragraph runs to it).
+HEADING_SHORT_OF_MARGIN_EM = 1.5
+#: Margins are measured on lines of more than this many words, over the first pages only (left, right).
+MARGIN_MIN_WORDS, LEFT_MARGIN_PAGES, RIGHT_MARGIN_PAGES = 3, 20, 40
+#: The right margin is where this share of those lines have ended.
+RIGHT_MARGIN_QUANTILE = 0.9
+#: Margins (pt) of a document with no such line: an A4 page's usual text block.
+DEFAULT_LEFT_MARGIN_PT, DEFAULT_RIGHT_MARGIN_PT = 72.0, 520.0
+#: A contents page has this many dot-leader lines, or 目录 in its first lines and at least CONTENTS_MIN_WITH_TITLE.
+CONTENTS_MIN_LEADERS, CONTENTS_MIN_WITH_TITLE, CONTENTS_TITLE_LINES = 5, 2, 3
 
 
 def furniture(doc: Document) -> set[str]:
@@ -36,7 +53,7 @@ def furniture(doc: Document) -> set[str]:
     for page in doc.pages:
         seen = {compact(line_text(ln)) for ln in group_lines(page.words)}
         counts.update(seen)
-    threshold = max(3, len(doc.pages) // 2)
+    threshold = max(FURNITURE_MIN_PAGES, len(doc.pages) // 2)
     return {text for text, n in counts.items() if n >= threshold and text}
 
 
@@ -93,7 +110,7 @@ def extract_sections(doc: Document) -> list[dict[str, Any]]:
                 continue
             if current is None:
                 continue
-            indented = words[0].x0 > left_margin + 1.5 * max(words[0].size, 8)
+            indented = words[0].x0 > left_margin + INDENT_EM * max(words[0].size, MIN_FONT_PT)
             from_scan = from_scan or page.method == "ocr"
             if not paragraphs or indented:
                 paragraphs.append(text)
@@ -122,13 +139,14 @@ def is_heading(flat: str, words: list[Word], right_margin: float) -> bool:
         return False
     if flat.endswith(("。", "；", ";", "，", ",")):
         return False
-    size = max(words[-1].size, 8.0)
-    return words[-1].x1 < right_margin - 1.5 * size
+    size = max(words[-1].size, MIN_FONT_PT)
+    return words[-1].x1 < right_margin - HEADING_SHORT_OF_MARGIN_EM * size
 
 
 def _right_margin(doc: Document) -> float:
-    xs = sorted(ln[-1].x1 for p in doc.pages[:40] for ln in group_lines(p.words) if len(ln) > 3)
-    return xs[int(len(xs) * 0.9)] if xs else 520.0
+    xs = sorted(ln[-1].x1 for p in doc.pages[:RIGHT_MARGIN_PAGES] for ln in group_lines(p.words)
+                if len(ln) > MARGIN_MIN_WORDS)
+    return xs[int(len(xs) * RIGHT_MARGIN_QUANTILE)] if xs else DEFAULT_RIGHT_MARGIN_PT
 
 
 def _join(a: str, b: str) -> str:
@@ -138,11 +156,13 @@ def _join(a: str, b: str) -> str:
 
 
 def _left_margin(doc: Document) -> float:
-    xs = Counter(round(ln[0].x0) for p in doc.pages[:20] for ln in group_lines(p.words) if len(ln) > 3)
-    return float(xs.most_common(1)[0][0]) if xs else 72.0
+    xs = Counter(round(ln[0].x0) for p in doc.pages[:LEFT_MARGIN_PAGES] for ln in group_lines(p.words)
+                 if len(ln) > MARGIN_MIN_WORDS)
+    return float(xs.most_common(1)[0][0]) if xs else DEFAULT_LEFT_MARGIN_PT
 
 
 def _is_contents_page(page: Page) -> bool:
     lines = [line_text(ln) for ln in group_lines(page.words)]
     toc = sum(1 for t in lines if _TOC.search(t))
-    return toc >= 5 or any(compact(t) in ("目录", "目 录") for t in lines[:3]) and toc >= 2
+    return toc >= CONTENTS_MIN_LEADERS \
+        or any(compact(t) in ("目录", "目 录") for t in lines[:CONTENTS_TITLE_LINES]) and toc >= CONTENTS_MIN_WITH_TITLE

@@ -26,8 +26,10 @@ from extract.stages.layout import group_lines, line_text
 from extract.stages.normalise import compact, normalise_text
 from extract.stages.numbers import is_amount, parse_amount
 from extract.stages.table_keys import looks_like_title, split_table_no, table_key
+from extract.vocab.units import UNIT_WORDS
+from extract.vocab.words import TOTAL_ROW_LABELS, alternation
 
-_UNIT = re.compile(r"(?:金额|计量)?单位[:：]\s*(万元|千元|亿元|元)")
+_UNIT = re.compile(rf"(?:金额|计量)?单位[:：]\s*({UNIT_WORDS})")
 _NO_DATA = re.compile(r"本表无数据|无数据|此表为空|本表为空|为空表|空表|无此项|不涉及"
                       r"|没有.{0,30}(收入|支出|经费|预算|资金|项目)")
 _LABEL_ONLY = re.compile(r"(预算公开表|公开表|附表|表)[0-9一二三四五六七八九十]+(-\d+)?")
@@ -35,6 +37,21 @@ _RUNNING_HEADER = re.compile(r"^表\d+[-—－]")  # 表11-财拨结转支出表
 _CONTINUED = re.compile(r"续表|[(（]续[)）]")
 _SIDE_IN = re.compile(r"^收入")
 _SIDE_OUT = re.compile(r"^支出")
+
+#: Text lines above a grid searched for its title, table number and unit (the nearest ones).
+CONTEXT_LINES_ABOVE = 6
+#: Lines just above a grid where 续表 (continued) is looked for, and just below it for 本表无数据.
+NEAR_LINES = 3
+#: Longest tail (characters) of a title or unit wrapped onto its own line (算表, 元).
+WRAPPED_TAIL_MAX = 4
+#: Where a 元 wrapped from 单位：万 / 元 may sit: from this far (pt) above the grid's top to this far below.
+WRAPPED_YUAN_ABOVE_PT, WRAPPED_YUAN_BELOW_PT = 8, 15
+#: First rows of a grid searched for a title or unit printed inside it (Excel exports).
+IN_GRID_TITLE_ROWS = 5
+#: Two grids' column edges are the same edge when this close (pt).
+COLUMN_EDGE_SLACK_PT = 3
+#: Lowest rapidfuzz ratio (0-100) for a continuation row to repeat the header (OCR may differ a little).
+REPEATED_HEADER_MIN_RATIO = 85
 
 
 @dataclass
@@ -62,7 +79,7 @@ def grid_context(page: Page, index: int) -> GridContext:
     lower = grids[index + 1].top if index + 1 < len(grids) else page.height
     above = [line_text(ln) for ln in group_lines([w for w in free if upper <= w.yc < grid.top])]
     below = [line_text(ln) for ln in group_lines([w for w in free if grid.bottom < w.yc <= lower])]
-    above = join_wrapped_lines(above[-6:])
+    above = join_wrapped_lines(above[-CONTEXT_LINES_ABOVE:])
     for text in above:
         m = _UNIT.search(compact(text))
         if m:
@@ -74,9 +91,9 @@ def grid_context(page: Page, index: int) -> GridContext:
         ctx.title = normalise_text(titles[-1])
         ctx.table_no, _ = split_table_no(ctx.title)
         if ctx.table_no is None:
-            ctx.table_no = _label_no(above[-6:])
-    ctx.continued = any(_CONTINUED.search(compact(t)) for t in above[-3:])
-    ctx.no_data_note = any(_NO_DATA.search(compact(t)) for t in below[:3])
+            ctx.table_no = _label_no(above[-CONTEXT_LINES_ABOVE:])
+    ctx.continued = any(_CONTINUED.search(compact(t)) for t in above[-NEAR_LINES:])
+    ctx.no_data_note = any(_NO_DATA.search(compact(t)) for t in below[:NEAR_LINES])
     return ctx
 
 
@@ -89,7 +106,7 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
     for text in lines:
         tail = compact(text)
-        if out and len(tail) <= 4 and (tail.endswith("表") or tail in ("元", "万元")) \
+        if out and len(tail) <= WRAPPED_TAIL_MAX and (tail.endswith("表") or tail in ("元", "万元")) \
                 and not compact(out[-1]).endswith("表"):
             out[-1] = out[-1] + tail
         else:
@@ -102,7 +119,8 @@ def _claim_wrapped_yuan(grid: Grid, page: Page) -> str | None:
     (Xi'an 表12 printed 元预算金额): take the 元 back for the unit.
     """
     for w in page.words:
-        if w.text == "元" and grid.top - 8 <= w.yc <= grid.top + 15 and grid.x0 <= w.xc <= grid.x1:
+        if w.text == "元" and grid.top - WRAPPED_YUAN_ABOVE_PT <= w.yc <= grid.top + WRAPPED_YUAN_BELOW_PT \
+                and grid.x0 <= w.xc <= grid.x1:
             for cell in grid.cells:
                 if cell.row == 0 and cell.x0 <= w.xc <= cell.x1 and cell.text.startswith("元"):
                     cell.text = cell.text[1:]
@@ -125,7 +143,7 @@ def _in_grid_title(grid: Grid) -> tuple[str | None, str | None, int]:
     title = unit = None
     skip = 0
     matrix = grid.matrix()
-    for r in range(min(5, grid.n_rows)):
+    for r in range(min(IN_GRID_TITLE_ROWS, grid.n_rows)):
         texts = [t for t in matrix[r] if t]
         joined = compact("".join(texts))
         spans_all = any(c.row == r and c.col_span >= grid.n_cols - 1 for c in grid.cells)
@@ -177,7 +195,7 @@ def same_columns(a: Grid, b: Grid) -> bool:
         return True
     xa, xb = _col_edges(a), _col_edges(b)
     small, large = (xa, xb) if len(xa) < len(xb) else (xb, xa)
-    nested = all(any(abs(x - y) <= 3 for y in large) for x in small)
+    nested = all(any(abs(x - y) <= COLUMN_EDGE_SLACK_PT for y in large) for x in small)
     # A header fragment (the 收入 | 支出 banner alone at a page foot) may have
     # far fewer columns than its body; otherwise allow one dropped border column.
     # A short continuation (only the closing 合计 row, its label merged across the
@@ -221,7 +239,7 @@ def _row_is_body(row: list[str]) -> bool:
     if CODE.match(first) or CODE_IN_NAME.match(first):
         return True
     texts = [t for t in row if t.strip() and not is_amount(t)]
-    if re.match(r"^(合计|总计|收入总计|支出总计|本年收入合计|本年支出合计)$", first) and len(texts) <= 2:
+    if first in TOTAL_ROW_LABELS and len(texts) <= 2:
         return True  # a totals row; 合计 among many header words is a column header
     if sum(1 for t in row if is_amount(t)) >= 1 and not _is_column_number_row(row):
         return True
@@ -253,7 +271,8 @@ def split_header(grid: Grid) -> int:
     return min(depth, grid.n_rows)
 
 
-_TOTAL_LABEL = re.compile(r"^(合计|总计|小计|收入总计|支出总计|本年收入合计|本年支出合计)$")
+#: A totals row's label, or 小计 (a subtotal row inside the header's span).
+_TOTAL_LABEL = re.compile(f"^({alternation((*TOTAL_ROW_LABELS, '小计'))})$")
 
 
 def is_totals_row(row: list[str]) -> bool:
@@ -382,7 +401,8 @@ def _repeated_header_rows(rows: list[list[str]], header_texts: list[list[str]]) 
     for row in rows[: len(header_texts) + 1]:
         joined = "".join(compact(t) for t in row)
         # Fuzzy: an OCR'd repeat of the header may differ in a character or two.
-        if joined and (_is_column_number_row(row) or any(fuzz.ratio(joined, h) >= 85 for h in flat_header)):
+        if joined and (_is_column_number_row(row)
+                       or any(fuzz.ratio(joined, h) >= REPEATED_HEADER_MIN_RATIO for h in flat_header)):
             n += 1
         else:
             break
