@@ -222,12 +222,14 @@ def issuer_support(refs: Sequence[Ref]) -> Callable[[Any, Any], int]:
     """(issuer, (year, number) voted on) → how many *other* 文号 the document cites from that issuer.
 
     The citations being voted on are the vote itself, so they cannot also break its tie; only
-    the issuer's other documents say it is a real issuer the document cites.
+    the issuer's other documents say it is a real issuer the document cites. The same number
+    with another year (司法部〔2011〕123号 beside 司法部〔2014〕123号) is that citation misread, not
+    another document.
     """
     issued: dict[str, set[tuple[int, int]]] = defaultdict(set)
     for r in refs:
         issued[r.issuer].add((r.year, r.number))
-    return lambda issuer, voted: len(issued.get(issuer, set()) - {voted})
+    return lambda issuer, voted: sum(number != voted[1] for _, number in issued.get(issuer, ()))
 
 
 #: An OCR reading at most this many characters (issuer, year and number edits together) from a
