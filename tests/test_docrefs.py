@@ -335,3 +335,30 @@ def test_batch_keeps_an_issuer_a_document_read_twice_by_ocr():
     out, conflicts = reconcile_batch(rows)
     assert [r["canonical"] for r in out] == ["晋财办〔2019〕63号"] * 2 + ["晋司办〔2019〕63号"]
     assert not conflicts
+
+
+def test_ocr_readings_that_agree_on_a_character_are_put_together_not_snapped_away():
+    """The grey 150 dpi scan reads the scanned copy's 晋财办[2019]63号 as 曹财办, 罚财办 and 普财办:
+    three readings witness 财 where the text layer's 晋司办 has 司, and 晋 (read three ways) comes
+    from it. Each alone would snap to 晋司办; together they are 晋财办, and meet 晋司办 in a tie."""
+    refs = _refs(*[("山西省财政厅文件晋司办[2019]63号", 23, "text")] * 4,
+                 ("山西省财政厅曹财办[2019|63号", 33, "ocr"), ("山西省财政厅罚财办[2019|63号", 33, "ocr"),
+                 ("山西省财政厅普财办2019]63号", 33, "ocr"))
+    rows, conflicts = refs_to_rows("d", refs, reconcile(refs))
+    assert [(r["raw"], r["canonical"], r["corrected"]) for r in rows[4:]] == [
+        ("曹财办[2019|63号", "晋财办〔2019〕63号", True), ("罚财办[2019|63号", "晋财办〔2019〕63号", True),
+        ("普财办2019]63号", "晋财办〔2019〕63号", True)]
+    assert sorted((c["key"], c["chosen"], c["reason"]) for c in conflicts) == [
+        ("晋司办〔2019〕63号", None, "tie"), ("晋财办〔2019〕63号", "晋财办〔2019〕63号", "read_together")]
+    # readings that agree with the confirmed 文号 where they agree at all are simply that 文号
+    refs = _refs(*[("根据晋财政法【2013】122号", p, "text") for p in (17, 19)],
+                 ("根据需财政法【2013】123号", 29, "ocr"), ("根据胃财政法【2013】123号", 30, "ocr"),
+                 ("晋财政法【2013】123号", 5, "text"))
+    reconcile(refs)
+    assert [r.canonical for r in refs[2:4]] == ["晋财政法〔2013〕123号"] * 2
+    # a single reading, or readings agreeing on nothing, are left to the snapping rule
+    refs = _refs(*[("文件晋司办[2019]63号", 23, "text")] * 2, ("曹财办[2019]63号", 33, "ocr"),
+                 ("罚贝才办[2019]63号", 33, "ocr"))
+    reconcile(refs)
+    assert [r.canonical for r in refs] == ["晋司办〔2019〕63号"] * 3 + ["罚贝才办〔2019〕63号"]
+    assert [r.trusted for r in refs] == [True, True, True, False]
