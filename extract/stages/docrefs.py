@@ -168,10 +168,13 @@ def recut(refs: Sequence[Ref]) -> None:
     same year and number more often (司密电〔2018〕64号), the issuer is that ending and the
     characters before it are running text: ``raw`` loses them and nothing counts as
     corrected (the 文号 itself was read right). The longer form is never cut when it
-    is the more cited one (财政法 read for 晋财政法 is a lost 晋, left to the issuer vote).
+    is the more cited one (财政法 read for 晋财政法 is a lost 晋, left to the issuer vote), nor
+    a text layer's issuer (a text layer prints its 。: what it glues to a 文号 is the issuer).
     """
     cited = Counter(r.key for r in refs)
     for r in refs:
+        if r.source != "ocr":
+            continue
         for cut in range(1, len(r.issuer) - 1):  # longest ending first, at least two characters
             tail = r.issuer[cut:]
             if cited[(tail, r.year, r.number)] > cited[r.key]:
@@ -196,13 +199,15 @@ def similar_issuers(a: str, b: str) -> bool:
 VOTE_ROUNDS = 2
 
 
-def reconcile(refs: Sequence[Ref], untrust: bool = True) -> list[Dispute]:
+def reconcile(refs: Sequence[Ref], untrust: bool = True, cut: bool = True) -> list[Dispute]:
     """Correct ``refs`` in place by vote over them; returns one dispute per 文号 read two ways.
 
     ``confidence`` is the winner's share of the votes (1.0 where nobody disagreed). ``untrust``:
     unconfirmed OCR readings may be marked untrusted (one document's refs; not across a batch).
+    ``cut``: issuers re-cut (:func:`recut`; a reading as printed, so not across a batch).
     """
-    recut(refs)
+    if cut:
+        recut(refs)
     ties: list[list[Ref]] = []
     for _ in range(VOTE_ROUNDS):
         ties = _vote_round(refs)
@@ -549,7 +554,7 @@ def _batch(rows: Sequence[dict[str, Any]], unconfirmed: Sequence[dict[str, Any]]
     if len(docs) < 2:
         return [dict(r) for r in rows], [], []
     refs = list(pool.values())
-    reconcile(refs, untrust=False)
+    reconcile(refs, untrust=False, cut=False)
     out, changed = [], defaultdict(list)
     for row in rows:
         ref = pool[(row["doc_id"], row["canonical"])]
