@@ -362,3 +362,18 @@ def test_ocr_readings_that_agree_on_a_character_are_put_together_not_snapped_awa
     reconcile(refs)
     assert [r.canonical for r in refs] == ["晋司办〔2019〕63号"] * 3 + ["罚贝才办〔2019〕63号"]
     assert [r.trusted for r in refs] == [True, True, True, False]
+
+
+def test_a_lone_misread_near_a_reading_the_document_confirms_follows_that_reading():
+    """司法部【2011】123号 is three characters from 司发通〔2014〕123号 but one from 司法部【2014】123号,
+    which OCR read in two fields and the issuer vote made 司发通〔2014〕123号: it follows it."""
+    refs = _refs(("按照司发通【2014】123号要求", 24, "text"), ("司发通【2014】75号关于印发", 17, "text"),
+                 ("按照司法部【2014】123号要求", 34, "ocr"), ("根据司法部【2014】123号关于", 34, "ocr"),
+                 ("根据司法部【2011】123号关于", 35, "ocr"))
+    rows, conflicts = refs_to_rows("d", refs, reconcile(refs))
+    assert [(r["raw"], r["canonical"], r["corrected"]) for r in rows] == [
+        ("司发通【2014】123号", "司发通〔2014〕123号", False), ("司发通【2014】75号", "司发通〔2014〕75号", False),
+        ("司法部【2014】123号", "司发通〔2014〕123号", True), ("司法部【2014】123号", "司发通〔2014〕123号", True),
+        ("司法部【2011】123号", "司发通〔2014〕123号", True)]
+    assert [(c["key"], c["reason"]) for c in conflicts] == [
+        ("司发通〔2014〕123号", "confirmed_elsewhere,issuer_cited_elsewhere")]
