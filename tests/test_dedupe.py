@@ -315,3 +315,23 @@ def test_an_ocr_copy_alike_in_content_to_two_projects_joins_the_one_whose_funds_
     assert [[c.funds_annual for c in g] for g in group_copies([a, b, scan])] == [[210000.0], [140000.0, 140000.0]]
     misread = _copy("其他运行经费", method="ocr", funds_annual=14000.0, basis=_BASIS, pages=[30])
     assert [len(g) for g in group_copies([a, b, misread])] == [2, 1]  # no funds to go by: the first that fits
+
+
+def test_an_ocr_copy_whose_prose_went_unread_joins_by_its_exact_name_and_funds():
+    """A darker scan (tools/harsh_mixed.py, harsh at 200 dpi) leaves the prose cells of 强制人员生活教育费
+    unread ('BmRRMSesPmE', content 15) but reads its name and funds exactly: one project."""
+    from extract.stages.dedupe import content_similarity, same_form
+
+    text = _copy("强制人员生活教育费", funds_annual=225200.0, funds_total=225200.0, basis=_BASIS)
+    scan = _copy("强制人员生活教育费", method="ocr", funds_annual=225200.0, funds_total=225200.0,
+                 basis="BmRRMSesPmE", pages=[27, 28])
+    assert content_similarity(text, scan) < 20 and same_form(text, scan)
+    # a garbled name needs some content too
+    assert not same_form(text, _copy("强制人员生活教", method="ocr", funds_annual=225200.0, basis="BmRRMSesPmE"))
+
+
+def test_an_ocr_copy_fitting_two_text_projects_of_one_name_and_amount_joins_the_alike_one():
+    a = _copy("其他运行经费", funds_annual=1.0, overview="保障固体废物管理中心日常运转和设备维护")
+    b = _copy("其他运行经费", funds_annual=1.0, overview="开展大气污染防治宣传与执法检查工作")
+    scan = _copy("其他运行经费", method="ocr", funds_annual=1.0, overview="开展大气污染防冶宣传与执法检查工作", pages=[40])
+    assert [[c.overview for c in g] for g in group_copies([a, b, scan])] == [[a.overview], [b.overview, scan.overview]]

@@ -75,8 +75,8 @@ CONTENT_SIMILARITY = 70.0
 #: content at least GARBLED_NAME_CONTENT similar (see :func:`same_form`).
 GARBLED_NAME_SIMILARITY = 70.0
 GARBLED_NAME_CONTENT = 90.0
-#: Content similarity enough for an OCR copy with the (nearly) same name and the same funds:
-#: only a form with nothing in common is kept apart. Different forms of one document reach 58
+#: Content similarity enough for an OCR copy with a nearly (not exactly) equal name and the same
+#: funds: only a form with nothing in common is kept apart. Different forms of one document reach 58
 #: (template wording: 按照山西省财政厅…), but they do not also share a name and funds, while the
 #: grey 150 dpi scan of the mixed sample pulls true copies down to 69 (强制隔离戒毒业务费).
 SAME_FUNDS_CONTENT = 40.0
@@ -92,14 +92,16 @@ def group_copies(copies: Sequence[FormCopy]) -> list[list[FormCopy]]:
     Guangzhou's 140 pages hold nine district variants 园区环保监督检查员经费(越秀区)
     (海珠区) … and seventeen units' 其他运行经费: all different projects.
 
-    An OCR copy that could join several groups (an OCR'd amount may be misread, so
-    content alone can join it) joins the one whose funds it prints, else the first.
+    A copy that could join several groups (an OCR'd amount may be misread, so content
+    alone can join it; two text copies of one name and amount with different content
+    are two groups an OCR copy's name and funds both fit) joins the one whose funds it
+    prints and, among those, whose content is most alike; the first on a tie.
     """
     groups: list[list[FormCopy]] = []
     for c in copies:
         matches = [g for g in groups if same_form(g[0], c)]
         if matches:
-            next((g for g in matches if same_funds(g[0], c)), matches[0]).append(c)
+            max(matches, key=lambda g: (same_funds(g[0], c), content_similarity(g[0], c))).append(c)
         else:
             groups.append([c])
     return groups
@@ -108,21 +110,22 @@ def group_copies(copies: Sequence[FormCopy]) -> list[list[FormCopy]]:
 def same_form(a: FormCopy, b: FormCopy) -> bool:
     """Whether two form copies print the same project (the rule in :func:`group_copies`).
 
-    A copy read by OCR with the (nearly) same name and the same funds is the same
-    form whatever else differs (its content need only be :data:`SAME_FUNDS_CONTENT`
-    alike): copies of one form differ in their 填报日期, a 文号 or a sentence (the
-    garbled copy of 强制人员生活教育费 reads 重要举措 for 重要原则),
-    and a grey scan garbles enough characters of a long form to pull its content
-    similarity under :data:`CONTENT_SIMILARITY` (强制隔离戒毒业务费: 69), while two
-    different projects that share a name print different funds. Each difference
-    is then a ``conflicts`` row of the one project, not a second project.
+    A copy read by OCR with the same name and the same funds is the same form
+    whatever else differs: copies of one form differ in their 填报日期, a 文号 or a
+    sentence (the garbled copy of 强制人员生活教育费 reads 重要举措 for 重要原则), and a
+    grey scan garbles enough characters of a long form to pull its content similarity
+    under :data:`CONTENT_SIMILARITY` (强制隔离戒毒业务费: 69 at 150 dpi; a darker scan
+    leaves its dense prose cells unread, 15), while two different projects that share
+    a name print different funds. A name OCR garbled (据疆 for 援疆, ratio 87.5) needs
+    its content too to be :data:`SAME_FUNDS_CONTENT` alike. Each difference is then a
+    ``conflicts`` row of the one project, not a second project.
     """
     if a.kind != b.kind:
         return False
     ocr = a.method == "ocr" or b.method == "ocr"
     name_a, name_b = _squeeze(a.project_name), _squeeze(b.project_name)
-    if ocr and fuzz.ratio(name_a, name_b) >= GARBLED_NAME_SIMILARITY and same_funds(a, b) \
-            and content_similarity(a, b) >= SAME_FUNDS_CONTENT:
+    if ocr and same_funds(a, b) and (name_a == name_b or (fuzz.ratio(name_a, name_b) >= GARBLED_NAME_SIMILARITY
+                                                          and content_similarity(a, b) >= SAME_FUNDS_CONTENT)):
         return True
     if name_a != name_b and not (ocr and fuzz.ratio(name_a, name_b) >= NAME_SIMILARITY):
         # an OCR'd name with two glyphs misread (援關于部 for 援疆干部) is still the same form
