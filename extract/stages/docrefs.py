@@ -9,7 +9,8 @@ bar (晋财办2019|63号), and a lost 。 glues the sentence before onto the iss
 (:func:`recut`: the issuer is the ending the document cites more often).
 
 Correction by vote, over one document (:func:`reconcile`) and then over the
-batch (:func:`reconcile_batch`, one vote per document):
+batch (:func:`reconcile_batch`, one vote per document, the same rules with a
+document as the witness; :func:`apply_batch` on a run's tables):
 
 1. *year* — the same issuer+number read with another year (晋财政法【2019】122号
    where the other citations read 2013) takes the majority year;
@@ -30,7 +31,11 @@ batch (:func:`reconcile_batch`, one vote per document):
    (chosen null, reason ``unconfirmed_ocr``) and for the batch, which trusts it
    when another document reads it too. A fully scanned document keeps its single
    readings: nothing in it could confirm them, and dropping them would drop a
-   real reference whenever the other copy of its form is misread.
+   real reference whenever the other copy of its form is misread. Before
+   snapping, unconfirmed readings of one year, number and issuer length are put
+   together character by character (:func:`read_together`): three readings
+   曹财办, 罚财办, 普财办 witness 财 where the confirmed 晋司办 prints 司, so they are
+   晋财办, not 晋司办. Votes 1 and 2 then run once more over the trusted readings.
 
 Who votes: a page is one witness. Votes 1–3 count, for each reading, the pages
 whose citations mostly read it (a page split evenly votes for each), and count
