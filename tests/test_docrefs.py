@@ -280,6 +280,9 @@ def test_ocr_brackets_lost_or_read_as_a_bar():
     assert [(r.raw, r.canonical) for r in refs] == [("晋财办2019|63号", "晋财办〔2019〕63号"),
                                                    ("晋财办2019]63号", "晋财办〔2019〕63号")]
     assert find_refs("山西省财政厅晋财办2019|63号") == []  # a text layer prints its brackets
+    refs = find_refs("根据司密电|2018]64号、山西省财政厅晋财办[201963号、编号201963号", 33, "ocr")
+    assert [(r.raw, r.canonical) for r in refs] == [("司密电|2018]64号", "司密电〔2018〕64号"),
+                                                   ("晋财办[201963号", "晋财办〔2019〕63号")]
 
 
 def test_an_issuer_that_swallowed_the_sentence_before_it_is_cut_back():

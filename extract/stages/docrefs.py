@@ -71,11 +71,12 @@ from rapidfuzz.distance import Levenshtein
 _OPEN, _CLOSE = r"【〔\[(（［《", r"】〕\])）］》"
 _REF = re.compile(rf"(?P<issuer>[\u4e00-\u9fff]{{2,12}})\s*[{_OPEN}](?P<year>(?:19|20)\d{{2}})[{_CLOSE}]"
                   r"\s*(?P<number>\d{1,5})\s*号")
-#: On an OCR page the opening bracket may be lost and the closing one read as a bar or a letter
-#: (晋财办2019|63号, 晋财办2019]63号); a closing mark is still required, so a year and number run
-#: together (201963号) are never split by guess.
-_REF_OCR = re.compile(rf"(?P<issuer>[\u4e00-\u9fff]{{2,12}})\s*[{_OPEN}]?\s*(?P<year>(?:19|20)\d{{2}})\s*"
-                      rf"[{_CLOSE}|丨lI」』]\s*(?P<number>\d{{1,5}})\s*号")
+#: On an OCR page either bracket may be lost or read as a bar or a letter (晋财办2019|63号,
+#: 晋财办2019]63号, 司密电|2018]64号, 晋财办[201963号); one of the two must still be there (see
+#: :func:`find_refs`), so a year and number run together with no mark at all (201963号) are not
+#: split by guess.
+_REF_OCR = re.compile(rf"(?P<issuer>[\u4e00-\u9fff]{{2,12}})\s*(?P<open>[{_OPEN}|丨])?\s*(?P<year>(?:19|20)\d{{2}})"
+                      rf"\s*(?P<close>[{_CLOSE}|丨lI」』])?\s*(?P<number>\d{{1,5}})\s*号")
 #: Words that precede an issuer in running text (根据晋财政法…, 山西省财政厅文件晋司办…).
 _LEAD = re.compile(r"^.*(?:文件|根据|按照|依据|厅|印发)(?=[\u4e00-\u9fff]{2,})")
 MAX_ISSUER = 5
@@ -148,6 +149,8 @@ def find_refs(text: str, page: int | None = None, source: str = "text") -> list[
     text = text or ""
     out = []
     for m in (_REF_OCR if source == "ocr" else _REF).finditer(text):
+        if source == "ocr" and not (m["open"] or m["close"]):
+            continue
         issuer = _LEAD.sub("", m["issuer"])[-MAX_ISSUER:]
         start = m.end("issuer") - len(issuer)
         raw = unicodedata.normalize("NFKC", text[start:m.end()]).replace(" ", "")
