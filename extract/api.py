@@ -150,9 +150,7 @@ def run_batch(inputs: Iterable[Path] | Path, out_dir: Path, options: Options = O
             _notify(result, 0, False, progress, on_result)
         rows = merge_results(results)
         add_identical_copies(rows["documents"], copies)
-        if rows.get("doc_refs"):  # 文号 voted once more over the whole batch, one vote per document
-            rows["doc_refs"], batch_conflicts = docrefs.reconcile_batch(rows["doc_refs"])
-            rows.setdefault("conflicts", []).extend(batch_conflicts)
+        docrefs.apply_batch(rows)  # 文号 voted once more over the whole batch, one vote per document
         frames = write_outputs(out_dir, rows, config.formats, csv_bom=config.csv_bom)
         write_run_log(out_dir, results, ResultCache(out_dir, options))
         if config.report:

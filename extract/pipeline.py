@@ -112,6 +112,7 @@ def stage_doc_refs(doc: Document) -> None:
     found = docrefs.reconcile(refs)
     rows, conflicts = docrefs.refs_to_rows(doc.doc_id, refs, found)
     doc.table_rows("doc_refs").extend(rows)
+    doc.table_rows(docrefs.UNCONFIRMED).extend(docrefs.unconfirmed_rows(doc.doc_id, refs))  # for the batch
     doc.table_rows("conflicts").extend(conflicts)
 
 

@@ -233,3 +233,99 @@ def test_two_units_same_name_and_amount_stay_apart():
     copies = [_copy("实施公车统管费用", funds_annual=50000.0, goal_period=goal, implementing_unit="烟台市统计局"),
               _copy("实施公车统管费用", funds_annual=50000.0, goal_period=goal, implementing_unit="烟台市 统计局")]
     assert [len(g) for g in group_copies(copies)] == [2]
+
+
+# ----------------------------------------------------------------------------- issue 13: copies of one form
+
+
+_BASIS = ("从2023年起,遗属人员补助不得在人员经费预算中编制安排,特申请项目资金保障遗属补助需求,按月足额保障我单位遗属人员"
+          "生活补助,根据晋财政法【2013】122号要求进行保障。")
+#: The same cell read from a grey 150 dpi scan: a third of its glyphs misread or lost (ratio 65).
+_BASIS_OCR = ("以2O23年起遗民人员补肋不得在人民经费豫算中韩制安博待中请项日资全保障造业补助罪求按月是保障物位遗国人负"
+              "生活补物根据需财攻去【2019】1221号要求进行侏障")
+
+
+def test_copies_with_the_same_name_and_funds_are_one_project_whatever_the_date_says():
+    """遗属补助: the text copy prints 填报日期 20250108173205, the scanned copy 20250106173205, and the
+    scan garbles the prose under CONTENT_SIMILARITY: still one project, copies = 2, the date a conflict."""
+    from extract.stages.dedupe import CONTENT_SIMILARITY, SAME_FUNDS_CONTENT, content_similarity
+
+    text = _copy(funds_annual=10000.0, funds_total=10000.0, basis=_BASIS, filled_at="2025-01-08T17:32:05")
+    scan = _copy(method="ocr", conf=0.9, funds_annual=10000.0, funds_total=10000.0, basis=_BASIS_OCR,
+                 filled_at="2025-01-06T17:32:05", pages=[32])
+    assert SAME_FUNDS_CONTENT <= content_similarity(text, scan) < CONTENT_SIMILARITY
+    m = merge_copies("d", [text, scan])
+    (p,) = m.projects
+    assert (p["project_name"], p["copies"], p["pages"], p["filled_at"]) == ("遗属补助", 2, "22;32", "2025-01-08T17:32:05")
+    got = {c["field"]: (json.loads(c["values"]), c["chosen"], c["reason"]) for c in m.conflicts}
+    assert got == {"filled_at": (["2025-01-08T17:32:05", "2025-01-06T17:32:05"], "2025-01-08T17:32:05", "text_over_ocr"),
+                   "basis": ([_BASIS, _BASIS_OCR], _BASIS, "text_over_ocr")}
+    assert p["conflicts"] == 2
+
+
+def test_an_ocr_name_two_glyphs_off_with_the_same_funds_joins_its_text_copy():
+    """据疆干部工作经费 / 专业人员聘用补点 (ratio 87.5) with the copy's funds: one form even where the
+    scan pulled the content similarity under GARBLED_NAME_CONTENT."""
+    from extract.stages.dedupe import GARBLED_NAME_CONTENT, content_similarity, same_form
+
+    text = _copy("专业人员聘用补贴", funds_annual=261000.0, funds_total=445500.0, basis=_BASIS)
+    scan = _copy("专业人员聘用补点", method="ocr", funds_annual=261000.0, funds_total=445500.0, basis=_BASIS_OCR,
+                 pages=[34])
+    assert content_similarity(text, scan) < GARBLED_NAME_CONTENT
+    assert same_form(text, scan) and [len(g) for g in group_copies([text, scan])] == [2]
+    # a total read differently is a different form (or a misread amount: then the content must agree)
+    assert not same_form(text, _copy("专业人员聘用补点", method="ocr", funds_annual=261000.0, funds_total=45500.0,
+                                     basis=_BASIS_OCR))
+    # an annual amount the scan did not read proves nothing: the content decides, as before
+    assert not same_form(text, _copy("专业人员聘用补点", method="ocr", funds_annual=None, basis=_BASIS_OCR))
+
+
+def test_projects_sharing_a_name_stay_apart_when_their_funds_differ():
+    a = _copy("其他运行经费", funds_annual=210000.0, basis=_BASIS)
+    b = _copy("其他运行经费", funds_annual=140000.0, basis=_BASIS)
+    scan = _copy("其他运行经费", method="ocr", funds_annual=140000.0, basis=_BASIS_OCR, pages=[30])
+    groups = group_copies([a, b, scan])
+    assert [[c.funds_annual for c in g] for g in groups] == [[210000.0], [140000.0, 140000.0]]
+    m = merge_copies("d", [a, b, scan])
+    assert [(p["project_name"], p["copies"], p["funds_annual"]) for p in m.projects] == [
+        ("其他运行经费", 1, 210000.0), ("其他运行经费", 2, 140000.0)]
+
+
+def test_two_copies_differing_in_a_doc_ref_and_a_sentence_are_one_project_with_a_row_each():
+    c1 = _copy(funds_annual=10000.0, basis="根据晋财政法【2013】122号,是贯彻落实《戒毒条例》的重要原则。",
+               plan="按月足额发放。")
+    c2 = _copy(funds_annual=10000.0, basis="根据晋财政法【2019】122号,是贯彻落实《戒毒条例》的重要原则。",
+               plan="按月足额发放,专款专用。", pages=[32])
+    m = merge_copies("d", [c1, c2])
+    (p,) = m.projects
+    assert p["copies"] == 2 and p["conflicts"] == 2
+    assert sorted((c["field"], len(json.loads(c["values"]))) for c in m.conflicts) == [("basis", 2), ("plan", 2)]
+
+
+def test_an_ocr_copy_alike_in_content_to_two_projects_joins_the_one_whose_funds_it_prints():
+    a = _copy("其他运行经费", funds_annual=210000.0, basis=_BASIS)
+    b = _copy("其他运行经费", funds_annual=140000.0, basis=_BASIS)
+    scan = _copy("其他运行经费", method="ocr", funds_annual=140000.0, basis=_BASIS, pages=[30])
+    assert [[c.funds_annual for c in g] for g in group_copies([a, b, scan])] == [[210000.0], [140000.0, 140000.0]]
+    misread = _copy("其他运行经费", method="ocr", funds_annual=14000.0, basis=_BASIS, pages=[30])
+    assert [len(g) for g in group_copies([a, b, misread])] == [2, 1]  # no funds to go by: the first that fits
+
+
+def test_an_ocr_copy_whose_prose_went_unread_joins_by_its_exact_name_and_funds():
+    """A darker scan (tools/harsh_mixed.py, harsh at 200 dpi) leaves the prose cells of 强制人员生活教育费
+    unread ('BmRRMSesPmE', content 15) but reads its name and funds exactly: one project."""
+    from extract.stages.dedupe import content_similarity, same_form
+
+    text = _copy("强制人员生活教育费", funds_annual=225200.0, funds_total=225200.0, basis=_BASIS)
+    scan = _copy("强制人员生活教育费", method="ocr", funds_annual=225200.0, funds_total=225200.0,
+                 basis="BmRRMSesPmE", pages=[27, 28])
+    assert content_similarity(text, scan) < 20 and same_form(text, scan)
+    # a garbled name needs some content too
+    assert not same_form(text, _copy("强制人员生活教", method="ocr", funds_annual=225200.0, basis="BmRRMSesPmE"))
+
+
+def test_an_ocr_copy_fitting_two_text_projects_of_one_name_and_amount_joins_the_alike_one():
+    a = _copy("其他运行经费", funds_annual=1.0, overview="保障固体废物管理中心日常运转和设备维护")
+    b = _copy("其他运行经费", funds_annual=1.0, overview="开展大气污染防治宣传与执法检查工作")
+    scan = _copy("其他运行经费", method="ocr", funds_annual=1.0, overview="开展大气污染防冶宣传与执法检查工作", pages=[40])
+    assert [[c.overview for c in g] for g in group_copies([a, b, scan])] == [[a.overview], [b.overview, scan.overview]]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.stages.docrefs import find_refs, reconcile, reconcile_batch, refs_to_rows
+from extract.stages.docrefs import (UNCONFIRMED, apply_batch, edits, find_refs, reconcile, reconcile_batch, refs_to_rows,
+                                    unconfirmed_rows)
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 BRACKETS = str.maketrans("[]〔〕", "【】【】")
@@ -184,3 +185,198 @@ def test_batch_snaps_a_scanned_documents_misread_to_a_number_another_document_pr
     assert [(r["doc_id"], r["canonical"], r["corrected"]) for r in rows] == [
         ("a", "财行〔2012〕279号", False), ("b", "财行〔2012〕279号", True)]
     assert [(c["doc_id"], c["reason"]) for c in conflicts] == [("b", "batch_confirmed_elsewhere")]
+
+
+# --- issue 13: the issue's own readings, witnesses, lost brackets, the batch ------------------
+
+def _mixed_like() -> list:
+    """A document like the mixed sample: text-layer copy 1 of each form, OCR copy 2 of it, whose
+    print says 2019 where copy 1 says 2013/2012 (a garbled copy) and whose OCR misread more."""
+    return _refs(("根据晋财政法【2013】122号", 17, "text"), ("(晋财政法【2013】122号)", 19, "text"),
+                 ("根据晋财政法【2013】122号", 20, "text"), ("(财行【2012】279号)精神", 17, "text"),
+                 ("(财行【2012】279号)精神", 19, "text"), ("司发通【2014】75号关于印发", 17, "text"),
+                 ("按照司发通【2014】123号要求", 24, "text"),
+                 # OCR copy 2: the garbled print read right twice, then the issue's misreads, each once
+                 ("根据晋财政法【2019】122号", 27, "ocr"), ("要求(晋财政法【2019】122号)", 27, "ocr"),
+                 ("根据曹财政法【2019】122号", 27, "ocr"), ("根据晋财政法【2019】1221号", 28, "ocr"),
+                 ("(财行【2019】279号)精神", 27, "ocr"), ("(财行【2014】2791号)精神", 27, "ocr"),
+                 ("(财行【2014】274号)", 27, "ocr"), ("按照司法部【2014】123号要求", 34, "ocr"),
+                 ("根据司法部【2011】123号关于", 34, "ocr"))
+
+
+def test_the_issues_ocr_readings_end_on_the_documents_confirmed_numbers_with_raw_kept():
+    refs = _mixed_like()
+    found = reconcile(refs)
+    rows, conflicts = refs_to_rows("d", refs, found)
+    assert Counter(r["canonical"] for r in rows) == {"晋财政法〔2013〕122号": 7, "财行〔2012〕279号": 5,
+                                                      "司发通〔2014〕75号": 1, "司发通〔2014〕123号": 2}
+    fixed = {(r["raw"], r["canonical"]) for r in rows if r["corrected"]}
+    assert fixed == {("晋财政法【2019】122号", "晋财政法〔2013〕122号"), ("曹财政法【2019】122号", "晋财政法〔2013〕122号"),
+                     ("晋财政法【2019】1221号", "晋财政法〔2013〕122号"), ("财行【2019】279号", "财行〔2012〕279号"),
+                     ("财行【2014】2791号", "财行〔2012〕279号"), ("财行【2014】274号", "财行〔2012〕279号"),
+                     ("司法部【2014】123号", "司发通〔2014〕123号")}
+    assert all(r["source"] == "ocr" for r in rows if r["corrected"])
+    # 司法部【2011】123号: three characters from anything the document confirms, read once: not a reference
+    assert [(c["key"], c["chosen"], c["reason"]) for c in conflicts if c["reason"] == "unconfirmed_ocr"] == [
+        ("司法部〔2011〕123号", None, "unconfirmed_ocr")]
+    assert [r["raw"] for r in unconfirmed_rows("d", refs)] == ["司法部【2011】123号"]
+    reasons = {c["key"]: c["reason"] for c in conflicts if c["chosen"]}
+    assert reasons == {"晋财政法〔2013〕122号": "confirmed_elsewhere,majority_year",
+                       "财行〔2012〕279号": "confirmed_elsewhere,majority_year",
+                       "司发通〔2014〕123号": "issuer_cited_elsewhere"}
+    values = {c["key"]: json.loads(c["values"]) for c in conflicts if c["chosen"]}
+    assert values["财行〔2012〕279号"] == ["财行【2012】279号", "财行【2014】274号", "财行【2014】2791号", "财行【2019】279号"]
+
+
+def test_edits_count_issuer_year_and_number_characters():
+    assert edits(("晋财政法", 2019, 1221), ("晋财政法", 2013, 122)) == 2
+    assert edits(("曹财政法", 2019, 122), ("晋财政法", 2013, 122)) == 2
+    assert edits(("财行", 2014, 274), ("财行", 2012, 279)) == 2
+    assert edits(("司法部", 2011, 123), ("司发通", 2014, 123)) == 3  # beyond MAX_SNAP_EDITS
+
+
+def test_a_lone_ocr_only_reading_is_not_a_reference_but_two_independent_readings_are():
+    lone = _refs(("根据晋财政法【2013】122号", 3, "text"), ("依据晋发改【2016】88号", 25, "ocr"))
+    rows, conflicts = refs_to_rows("d", lone, reconcile(lone))
+    assert [r["canonical"] for r in rows] == ["晋财政法〔2013〕122号"]
+    assert [(c["key"], json.loads(c["values"]), c["chosen"], c["reason"]) for c in conflicts] == [
+        ("晋发改〔2016〕88号", ["晋发改【2016】88号"], None, "unconfirmed_ocr")]
+    # the same 文号 in two fields of one OCR copy: two places it is printed, two witnesses
+    twice = _refs(("根据晋财政法【2013】122号", 3, "text"), ("依据晋发改【2016】88号", 25, "ocr"),
+                  ("按照晋发改【2016】88号", 25, "ocr"))
+    rows, conflicts = refs_to_rows("d", twice, reconcile(twice))
+    assert [r["canonical"] for r in rows] == ["晋财政法〔2013〕122号"] + ["晋发改〔2016〕88号"] * 2
+    assert not conflicts and not unconfirmed_rows("d", twice)
+
+
+def test_two_confirmed_issuers_one_character_apart_are_both_kept():
+    """晋司办 printed four times on the text copy, 晋财办 on the scanned one where OCR lost two of
+    its four citations: one witness each, a tie, both kept (one citation count would merge them)."""
+    text = "山西省财政厅文件晋司办[2019]63号、山西省司法厅"
+    refs = _refs(*[(text, 23, "text")] * 4, ("司密电[2018]64号、山西省财政厅晋财办[2019]63号", 33, "ocr"),
+                 ("山西省财政厅晋财办[2019]63号山西省", 33, "ocr"))
+    rows, conflicts = refs_to_rows("d", refs, reconcile(refs))
+    assert Counter(r["canonical"] for r in rows) == {"晋司办〔2019〕63号": 4, "晋财办〔2019〕63号": 2}
+    assert not any(r["corrected"] for r in rows)
+    (tie,) = [c for c in conflicts if c["reason"] == "tie"]
+    assert (tie["key"], tie["chosen"], json.loads(tie["values"])) == (
+        "晋司办〔2019〕63号", None, ["晋司办[2019]63号", "晋财办[2019]63号"])
+    both_text = _refs(*[(text, 23, "text")] * 4, *[("财政厅晋财办[2019]63号", 33, "text")] * 4)
+    rows, _ = refs_to_rows("d", both_text, reconcile(both_text))
+    assert Counter(r["canonical"] for r in rows) == {"晋司办〔2019〕63号": 4, "晋财办〔2019〕63号": 4}
+
+
+def test_a_page_is_one_witness_but_one_page_counts_its_citations():
+    # 2013 on three pages, 2019 on one page four times: the pages win, not the citations
+    refs = _refs(*[("晋财政法【2013】122号", p, "text") for p in (17, 19, 20)],
+                 *[("晋财政法【2019】122号", 27, "text")] * 4)
+    reconcile(refs)
+    assert {r.canonical for r in refs} == {"晋财政法〔2013〕122号"} and refs[-1].confidence == 0.75
+    assert sum(r.corrected for r in refs) == 4
+
+
+def test_ocr_brackets_lost_or_read_as_a_bar():
+    refs = find_refs("山西省财政厅晋财办2019|63号、山西省财政厅晋财办2019]63号、晋财办 2019 63号", 33, "ocr")
+    assert [(r.raw, r.canonical) for r in refs] == [("晋财办2019|63号", "晋财办〔2019〕63号"),
+                                                   ("晋财办2019]63号", "晋财办〔2019〕63号")]
+    assert find_refs("山西省财政厅晋财办2019|63号") == []  # a text layer prints its brackets
+    refs = find_refs("根据司密电|2018]64号、山西省财政厅晋财办[201963号、编号201963号", 33, "ocr")
+    assert [(r.raw, r.canonical) for r in refs] == [("司密电|2018]64号", "司密电〔2018〕64号"),
+                                                   ("晋财办[201963号", "晋财办〔2019〕63号")]
+
+
+def test_an_issuer_that_swallowed_the_sentence_before_it_is_cut_back():
+    refs = _refs(("工作。司密电[2018]64号", 23, "text"), ("工作。司密电[2018]64号", 23, "text"),
+                 ("进一步加强新疆监狱工作司密电[2018]64号", 33, "ocr"), ("设立此项经费司密电[2018]64号", 33, "ocr"))
+    rows, conflicts = refs_to_rows("d", refs, reconcile(refs))
+    assert [(r["raw"], r["canonical"], r["corrected"]) for r in rows] == [("司密电[2018]64号", "司密电〔2018〕64号", False)] * 4
+    assert not conflicts
+
+
+def test_batch_trusts_a_reading_a_second_document_confirms_and_snaps_to_one_it_prints():
+    tables: dict = {"doc_refs": [], "conflicts": []}
+    refs = _refs(("根据晋财政法【2013】122号", 3, "text"), ("依据晋发改【2016】88号", 25, "ocr"),
+                 ("依据财行【2012】2791号", 26, "ocr"))
+    rows, conflicts = refs_to_rows("a", refs, reconcile(refs))
+    tables["doc_refs"] += rows
+    tables["conflicts"] += conflicts
+    tables[UNCONFIRMED] = unconfirmed_rows("a", refs)
+    assert [r["raw"] for r in tables[UNCONFIRMED]] == ["晋发改【2016】88号", "财行【2012】2791号"]
+    other = _refs(("晋发改【2016】88号", 4, "text"), ("财行【2012】279号", 5, "text"))
+    rows, conflicts = refs_to_rows("b", other, reconcile(other))
+    tables["doc_refs"] += rows
+    apply_batch(tables)
+    assert UNCONFIRMED not in tables
+    assert [(r["doc_id"], r["raw"], r["canonical"], r["corrected"]) for r in tables["doc_refs"]] == [
+        ("a", "根据晋财政法【2013】122号"[2:], "晋财政法〔2013〕122号", False),
+        ("a", "晋发改【2016】88号", "晋发改〔2016〕88号", False),
+        ("a", "财行【2012】2791号", "财行〔2012〕279号", True),
+        ("b", "晋发改【2016】88号", "晋发改〔2016〕88号", False), ("b", "财行【2012】279号", "财行〔2012〕279号", False)]
+    assert sorted((c["doc_id"], c["key"], c["chosen"], c["reason"]) for c in tables["conflicts"]) == [
+        ("a", "晋发改〔2016〕88号", "晋发改〔2016〕88号", "batch_confirmed"),
+        ("a", "财行〔2012〕279号", "财行〔2012〕279号", "batch_confirmed_elsewhere")]
+
+
+def test_batch_leaves_a_reading_no_other_document_confirms_out():
+    tables: dict = {}
+    refs = _refs(("根据晋财政法【2013】122号", 3, "text"), ("依据晋发改【2016】88号", 25, "ocr"))
+    tables["doc_refs"], tables["conflicts"] = refs_to_rows("a", refs, reconcile(refs))
+    tables[UNCONFIRMED] = unconfirmed_rows("a", refs)
+    other = _refs(("晋财政法【2013】122号", 4, "text"))
+    tables["doc_refs"] += refs_to_rows("b", other, reconcile(other))[0]
+    apply_batch(tables)
+    assert [r["canonical"] for r in tables["doc_refs"]] == ["晋财政法〔2013〕122号"] * 2
+    assert [(c["key"], c["reason"]) for c in tables["conflicts"]] == [("晋发改〔2016〕88号", "unconfirmed_ocr")]
+
+
+def test_batch_keeps_an_issuer_a_document_read_twice_by_ocr():
+    """Across a batch a document is one witness, but a 文号 its OCR read at two places is confirmed
+    there: another document's near issuer does not snap it away."""
+    a = _refs(("财政厅晋财办[2019]63号", 33, "ocr"), ("财政厅晋财办[2019]63号", 33, "ocr"))
+    b = _refs(("文件晋司办[2019]63号", 5, "text"))
+    rows = refs_to_rows("a", a, reconcile(a))[0] + refs_to_rows("b", b, reconcile(b))[0]
+    out, conflicts = reconcile_batch(rows)
+    assert [r["canonical"] for r in out] == ["晋财办〔2019〕63号"] * 2 + ["晋司办〔2019〕63号"]
+    assert not conflicts
+
+
+def test_ocr_readings_that_agree_on_a_character_are_put_together_not_snapped_away():
+    """The grey 150 dpi scan reads the scanned copy's 晋财办[2019]63号 as 曹财办, 罚财办 and 普财办:
+    three readings witness 财 where the text layer's 晋司办 has 司, and 晋 (read three ways) comes
+    from it. Each alone would snap to 晋司办; together they are 晋财办, and meet 晋司办 in a tie."""
+    refs = _refs(*[("山西省财政厅文件晋司办[2019]63号", 23, "text")] * 4,
+                 ("山西省财政厅曹财办[2019|63号", 33, "ocr"), ("山西省财政厅罚财办[2019|63号", 33, "ocr"),
+                 ("山西省财政厅普财办2019]63号", 33, "ocr"))
+    rows, conflicts = refs_to_rows("d", refs, reconcile(refs))
+    assert [(r["raw"], r["canonical"], r["corrected"]) for r in rows[4:]] == [
+        ("曹财办[2019|63号", "晋财办〔2019〕63号", True), ("罚财办[2019|63号", "晋财办〔2019〕63号", True),
+        ("普财办2019]63号", "晋财办〔2019〕63号", True)]
+    assert sorted((c["key"], c["chosen"], c["reason"]) for c in conflicts) == [
+        ("晋司办〔2019〕63号", None, "tie"), ("晋财办〔2019〕63号", "晋财办〔2019〕63号", "read_together")]
+    # readings that agree with the confirmed 文号 where they agree at all are simply that 文号
+    refs = _refs(*[("根据晋财政法【2013】122号", p, "text") for p in (17, 19)],
+                 ("根据需财政法【2013】123号", 29, "ocr"), ("根据胃财政法【2013】123号", 30, "ocr"),
+                 ("晋财政法【2013】123号", 5, "text"))
+    reconcile(refs)
+    assert [r.canonical for r in refs[2:4]] == ["晋财政法〔2013〕123号"] * 2
+    # a single reading, or readings agreeing on nothing, are left to the snapping rule
+    refs = _refs(*[("文件晋司办[2019]63号", 23, "text")] * 2, ("曹财办[2019]63号", 33, "ocr"),
+                 ("罚贝才办[2019]63号", 33, "ocr"))
+    reconcile(refs)
+    assert [r.canonical for r in refs] == ["晋司办〔2019〕63号"] * 3 + ["罚贝才办〔2019〕63号"]
+    assert [r.trusted for r in refs] == [True, True, True, False]
+
+
+def test_a_lone_misread_near_a_reading_the_document_confirms_follows_that_reading():
+    """司法部【2011】123号 is three characters from 司发通〔2014〕123号 but one from 司法部【2014】123号,
+    which OCR read in two fields and the issuer vote made 司发通〔2014〕123号: it follows it."""
+    refs = _refs(("按照司发通【2014】123号要求", 24, "text"), ("司发通【2014】75号关于印发", 17, "text"),
+                 ("按照司法部【2014】123号要求", 34, "ocr"), ("根据司法部【2014】123号关于", 34, "ocr"),
+                 ("根据司法部【2011】123号关于", 35, "ocr"))
+    rows, conflicts = refs_to_rows("d", refs, reconcile(refs))
+    assert [(r["raw"], r["canonical"], r["corrected"]) for r in rows] == [
+        ("司发通【2014】123号", "司发通〔2014〕123号", False), ("司发通【2014】75号", "司发通〔2014〕75号", False),
+        ("司法部【2014】123号", "司发通〔2014〕123号", True), ("司法部【2014】123号", "司发通〔2014〕123号", True),
+        ("司法部【2011】123号", "司发通〔2014〕123号", True)]
+    assert [(c["key"], c["reason"]) for c in conflicts] == [
+        ("司发通〔2014〕123号", "confirmed_elsewhere,issuer_cited_elsewhere")]
