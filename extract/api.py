@@ -34,7 +34,7 @@ from extract.outdir import check_writable, out_lock
 from extract.outputs import FORMATS, write_outputs
 from extract.options import Options
 from extract.pipeline import Result
-from extract.stages import docrefs
+from extract.stages import docrefs_batch
 from extract.stages.write import write_if_changed
 from extract.text import display_path
 
@@ -150,7 +150,7 @@ def run_batch(inputs: Iterable[Path] | Path, out_dir: Path, options: Options = O
             _notify(result, 0, False, progress, on_result)
         rows = merge_results(results)
         add_identical_copies(rows["documents"], copies)
-        docrefs.apply_batch(rows)  # 文号 voted once more over the whole batch, one vote per document
+        docrefs_batch.apply_batch(rows)  # 文号 voted once more over the whole batch, one vote per document
         frames = write_outputs(out_dir, rows, config.formats, csv_bom=config.csv_bom)
         write_run_log(out_dir, results, ResultCache(out_dir, options))
         if config.report:

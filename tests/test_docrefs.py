@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.stages.docrefs import (UNCONFIRMED, apply_batch, edits, find_refs, reconcile, reconcile_batch, refs_to_rows,
-                                    unconfirmed_rows)
+from extract.stages.docrefs import UNCONFIRMED, edits, find_refs, reconcile, refs_to_rows, unconfirmed_rows
+from extract.stages.docrefs_batch import apply_batch, reconcile_batch
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 BRACKETS = str.maketrans("[]〔〕", "【】【】")
