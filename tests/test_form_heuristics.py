@@ -37,8 +37,6 @@ def test_is_form_page_by_title_or_by_grid_header():
 _SUBJECT_TABLE = [["科目编码", "科目名称", "金额"], ["201", "一般公共服务", "9.00"]]
 
 
-@pytest.mark.xfail(strict=True, reason="label_key snaps 科目名称 (one character from 项目名称) onto 项目名称, so a "
-                   "budget table headed 科目名称 routes as a card form and sections skip its page's narrative")
 def test_a_budget_table_headed_subject_name_is_no_form():
     assert F._grid_kind(grid(_SUBJECT_TABLE)) is None
     assert not F.is_form_page(page(line(["2025年一般公共预算支出表"], 40), [grid(_SUBJECT_TABLE, top=100)]))
@@ -245,8 +243,6 @@ def test_compose_value_and_level_words():
     assert fv.is_level2("数量指标") and not fv.is_level2("产出指标")
 
 
-@pytest.mark.xfail(strict=True, reason="the 科目名称 → 项目名称 snap above: the page counts as a form page and "
-                   "extract_sections drops its heading and paragraph")
 def test_narrative_above_a_table_headed_subject_name_is_kept():
     from extract.model import Document
     from extract.stages.sections import extract_sections

@@ -31,6 +31,8 @@ GOAL_HEADERS: tuple[str, ...] = tuple(VOCAB["goal_headers"])
 #: Labels an OCR misreading is snapped to (see :func:`label_key`); a goal header
 #: is one too: read 实施期自标, it was taken for the 实施期 goal itself.
 _SNAP_LABELS = tuple(dict.fromkeys(VOCAB["ocr_snap"]["labels"] + list(GOAL_HEADERS)))
+#: Printed words one character from a snap label that are words of their own (科目名称), never snapped.
+_NOT_SNAPPED = frozenset(VOCAB["ocr_snap"]["printed_words"])
 #: Labels that end the indicator block of a card form (signature line).
 END_LABELS: tuple[str, ...] = tuple(VOCAB["end_labels"])
 #: The five fund sources of the 项目资金 block, by a keyword of their label.
@@ -82,7 +84,8 @@ def label_key(text: str) -> str:
     grid, and the snap compares the key with the whole vocabulary.
     """
     key = _PUNCT.sub("", norm(text)).replace("其中", "")
-    if SNAP_MIN_CHARS <= len(key) <= SNAP_MAX_CHARS and not any(key.startswith(label) for label in _SNAP_LABELS):
+    if (SNAP_MIN_CHARS <= len(key) <= SNAP_MAX_CHARS and key not in _NOT_SNAPPED
+            and not any(key.startswith(label) for label in _SNAP_LABELS)):
         near = {label for label in _SNAP_LABELS
                 if len(label) == len(key) and sum(a != b for a, b in zip(label, key)) == 1}
         if len(near) == 1:
