@@ -157,6 +157,7 @@ def test_name_header_and_keys():
 def test_scale_of_title_lines():
     assert FL.scale_of("项目支出绩效目标表 单位：万元") == 10000.0
     assert FL.scale_of("项目支出绩效目标表 单位：元") == 1.0
+    assert FL.scale_of("项目支出绩效目标表 单位：千元") == 1000.0  # any unit word, its factor from extract.vocab
 
 
 @pytest.mark.parametrize("title,dept", [

@@ -15,7 +15,7 @@ from extract.model import Cell, FormCopy, Grid, IndicatorRow, Page
 from extract.stages import form_values as fv
 from extract.stages.layout import CELL_SLACK_PT, cell_line_tolerance, group_lines, in_box, join_texts
 from extract.vocab.chars import has_ideograph
-from extract.vocab.units import UNIT_TO_YUAN
+from extract.vocab.units import UNIT_TO_YUAN, UNITS_LONGEST_FIRST
 from extract.vocab.words import ROW_TOTAL_WORDS
 
 SCOPE_PERIOD, SCOPE_ANNUAL = "实施期", "年度"
@@ -238,8 +238,13 @@ def is_name_key(key: str) -> bool:
 
 
 def scale_of(text: str) -> float:
-    """Amount unit of a form from its title lines: 万元 → 10000 (the contract wants 元)."""
-    return UNIT_TO_YUAN["万元"] if "万元" in fv.norm(text) else UNIT_TO_YUAN["元"]
+    """元 per printed unit of a form, from its title lines: 万元 → 10000 (the contract wants 元).
+
+    The first of 千元 / 万元 / 亿元 the lines name; 元 when they name none (a bare 元 is the default anyway).
+    """
+    t = fv.norm(text)
+    named = [(t.find(unit), unit) for unit in UNITS_LONGEST_FIRST if unit != "元" and unit in t]
+    return UNIT_TO_YUAN[min(named)[1]] if named else UNIT_TO_YUAN["元"]
 
 
 def kind_of(title: str) -> str:

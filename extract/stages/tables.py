@@ -26,7 +26,7 @@ from extract.stages.layout import group_lines, line_text
 from extract.stages.normalise import compact, normalise_text
 from extract.stages.numbers import is_amount, parse_amount
 from extract.stages.table_keys import looks_like_title, split_table_no, table_key
-from extract.vocab.units import UNIT_WORDS
+from extract.vocab.units import UNIT_TO_YUAN, UNIT_WORDS
 from extract.vocab.words import TOTAL_ROW_LABELS, alternation
 
 _UNIT = re.compile(rf"(?:金额|计量)?单位[:：]\s*({UNIT_WORDS})")
@@ -106,7 +106,7 @@ def join_wrapped_lines(lines: list[str]) -> list[str]:
     out: list[str] = []
     for text in lines:
         tail = compact(text)
-        if out and len(tail) <= WRAPPED_TAIL_MAX and (tail.endswith("表") or tail in ("元", "万元")) \
+        if out and len(tail) <= WRAPPED_TAIL_MAX and (tail.endswith("表") or tail in UNIT_TO_YUAN) \
                 and not compact(out[-1]).endswith("表"):
             out[-1] = out[-1] + tail
         else:
