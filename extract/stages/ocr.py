@@ -83,6 +83,10 @@ class OcrTrace:
     #: The page was printed in black and white only (a 1-bit scan): it has no
     #: light watermark ink, and every grey pixel is a resampling edge.
     bilevel: bool = False
+    #: The background (grey paper, uneven lighting) was divided out (:func:`im.flatten`).
+    flattened: bool = False
+    #: How a flattened page was made black and white ("otsu" or "adaptive"; "" when it was not).
+    binarised: str = ""
     notes: list[str] = field(default_factory=list)
 
 
@@ -298,9 +302,23 @@ def ocr_image(image: np.ndarray, page_no: int, engine: OcrEngine,
 
 
 def prepare_image(image: np.ndarray, options: OcrOptions, trace: OcrTrace) -> np.ndarray:
-    """Colour ink dropped, sideways text turned upright, small skew removed."""
+    """Colour ink dropped, background flattened, sideways text turned upright, small skew removed.
+
+    Each step is decided by measuring this page, never by where it came from:
+    a bilevel page has no background to flatten; a page whose paper is white
+    and even is left as it is (:func:`im.needs_flattening`).
+    """
     grey = im.drop_colour_ink(image)
     trace.bilevel = im.is_bilevel(grey)
+    if not trace.bilevel:
+        background = im.estimate_background(grey, options.dpi)
+        if im.needs_flattening(background):
+            grey = im.flatten(grey, background)
+            trace.flattened = True
+            # now clean paper: lift the light layer (watermark, noise) and read the page as the
+            # path reads a 1-bit scan (no further thresholds; crops keep their grey edges)
+            grey = im.lift_light_layer(grey, options.dpi)
+            trace.bilevel = True
     if options.orient and im.text_is_vertical(grey, options.dpi):
         grey = im.turn(grey, 1)
         trace.quarter_turns = 1
