@@ -85,9 +85,17 @@ class OcrTrace:
     bilevel: bool = False
     #: The background (grey paper, uneven lighting) was divided out (:func:`im.flatten`).
     flattened: bool = False
-    #: How a flattened page was made black and white ("otsu" or "adaptive"; "" when it was not).
-    binarised: str = ""
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """No light ink left to drop: a 1-bit page, or a flattened one whose light layer was lifted.
+
+        Its crops are cut from the page as it is (no threshold, no ink mask: they would cut the
+        grey edges of thin strokes). Margins still differ: glyphs of a flattened grey page, drawn
+        smaller in a 2/3 margin, lose their thin marks (、《 on the skew_rot90 profile).
+        """
+        return self.bilevel or self.flattened
 
 
 def needs_ocr(page: Page) -> bool:
@@ -318,7 +326,6 @@ def prepare_image(image: np.ndarray, options: OcrOptions, trace: OcrTrace) -> np
             # now clean paper: lift the light layer (watermark, noise) and read the page as the
             # path reads a 1-bit scan (no further thresholds; crops keep their grey edges)
             grey = im.lift_light_layer(grey, options.dpi)
-            trace.bilevel = True
     if options.orient and im.text_is_vertical(grey, options.dpi):
         grey = im.turn(grey, 1)
         trace.quarter_turns = 1
@@ -339,7 +346,9 @@ def read_upright(grey: np.ndarray, page_no: int, engine: OcrEngine, options: Ocr
     page = _read_prepared(grey, page_no, engine, options, trace)
     if not options.orient or not page.words or mean_conf(page.words) >= RETRY_CONF:
         return page
-    flipped_trace = OcrTrace()
+    # the page's measurements travel with it: a fresh trace read a flipped 1-bit or flattened page
+    # as a grey one (thresholded again, cut by the ink mask), losing 、 and 《 (skew_rot90 profile)
+    flipped_trace = OcrTrace(bilevel=trace.bilevel, flattened=trace.flattened)
     flipped = _read_prepared(im.turn(grey, 2), page_no, engine, options, flipped_trace)
     if mean_conf(flipped.words) > mean_conf(page.words) + 0.1:
         trace.quarter_turns += 2
@@ -397,11 +406,11 @@ def read_cells(grey: np.ndarray, grids: list, lines: list[im.Line], engine: OcrE
     """
     if not grids:
         return []
-    light = grey if trace.bilevel else im.whiten_light(grey, options.hard_threshold)
+    light = grey if trace.clean else im.whiten_light(grey, options.hard_threshold)
     clean = im.erase_rulings(light, lines)
     ink = im.despeckle(im.ink_mask(clean), speck_area(options.dpi)) > 0
     boxes = cell_line_boxes(ink, grids, options.dpi)
-    source = clean if trace.bilevel else np.where(ink, clean, 255).astype(np.uint8)
+    source = clean if trace.clean else np.where(ink, clean, 255).astype(np.uint8)
     crops = [_pad(source[t:b, x0:x1], trace.bilevel) for x0, t, x1, b in boxes]
     trace.n_cell_crops = len(crops)
     results = engine.recognise_crops(crops) if crops else []
@@ -470,7 +479,7 @@ def read_outside(grey: np.ndarray, grids: list, engine: OcrEngine, options: OcrO
     The watermark's light strokes are dropped first, except on a bilevel page,
     which has no light ink to drop (as in :func:`read_cells`).
     """
-    text = grey.copy() if trace.bilevel else im.drop_light_strokes(grey)
+    text = grey.copy() if trace.clean else im.drop_light_strokes(grey)
     px = options.dpi / 72
     for g in grids:
         text[max(0, int(g.top * px) - 2):int(g.bottom * px) + 3, max(0, int(g.x0 * px) - 2):int(g.x1 * px) + 3] = 255

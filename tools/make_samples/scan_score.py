@@ -8,7 +8,7 @@ document's truth:
 - budget lines found exactly (every field of :data:`score.LINE_KEY`), n/N and %;
 - tables keyed: truth tables whose ``table_key`` was found;
 - indicators exact on :data:`INDICATOR_KEY` (level1–3 and the printed value);
-- project fields exact (:data:`PROJECT_FIELDS`, per project matched by name);
+- project fields exact (:data:`PROJECT_FIELDS`, per project matched by name), all and all but prose;
 - prose character accuracy over the prose fields (1 − edit distance / length), where one wrong mark makes a
   field inexact but barely moves this;
 - pages per worker CPU second (the whole document, its form pages included) and the worker's peak RSS.
@@ -53,6 +53,8 @@ class ProfileScore:
     indicators_exact: int = 0
     fields_truth: int = 0
     fields_exact: int = 0
+    plain_truth: int = 0  # the fields that are not prose: names, codes, amounts, period, dates
+    plain_exact: int = 0
     prose_chars: int = 0
     prose_errors: int = 0
     cpu_s: float = 0.0
@@ -79,6 +81,10 @@ class ProfileScore:
     @property
     def fields(self) -> float:
         return self.share(self.fields_exact, self.fields_truth)
+
+    @property
+    def plain(self) -> float:
+        return self.share(self.plain_exact, self.plain_truth)
 
     @property
     def prose(self) -> float:
@@ -108,6 +114,9 @@ def compare(name: str, rows: dict[str, list[dict]], truth: dict) -> ProfileScore
         for f in PROJECT_FIELDS:
             s.fields_truth += 1
             s.fields_exact += got_p.get(f) == want_p[f]
+            if f not in PROSE_FIELDS:
+                s.plain_truth += 1
+                s.plain_exact += got_p.get(f) == want_p[f]
         for f in PROSE_FIELDS:
             w, g = want_p[f] or "", got_p.get(f) or ""
             s.prose_chars += len(w)
@@ -142,13 +151,15 @@ def score_folder(folder: Path, profiles: list[str] | None = None, jobs: int = 1)
 
 def table(scores: list[ProfileScore]) -> str:
     """The scores as a Markdown table (the form ``bench/results.md`` keeps)."""
-    out = ["| profile | budget lines exact | tables keyed | indicators | project fields | prose chars | "
-           "pages/CPU s | peak RSS |", "|---|---|---|---|---|---|---|---|"]
+    out = ["| profile | budget lines exact | tables keyed | indicators | project fields | fields but prose | "
+           "prose chars | pages/CPU s | peak RSS |", "|---|---|---|---|---|---|---|---|---|"]
     for s in scores:
         out.append(f"| {s.name} | {s.lines_exact}/{s.lines_truth} {s.lines:.1%} | "
                    f"{s.tables_keyed}/{s.tables_truth} {s.tables:.0%} | "
                    f"{s.indicators_exact}/{s.indicators_truth} {s.indicators:.1%} | "
-                   f"{s.fields_exact}/{s.fields_truth} {s.fields:.1%} | {s.prose:.2%} | "
+                   f"{s.fields_exact}/{s.fields_truth} {s.fields:.1%} | "
+                   f"{s.plain_exact}/{s.plain_truth} {s.plain:.1%} | "
+                   f"{s.prose:.2%} | "
                    f"{s.pages_per_cpu_s:.2f} | {s.rss_mb:.0f} MB |")
     return "\n".join(out)
 
