@@ -19,7 +19,10 @@ Why each step:
   divided out, page by page, when it is not already flat and white; after
   that the thresholds mean the same thing on every scan (issue 13: the
   seed document on grey paper with a 25% lighting fall-off lost 59 of 108
-  indicator names to the hard threshold).
+  indicator names to the hard threshold). On a flattened page the
+  watermark is lifted by keeping only what lies near a dark stroke core
+  (:func:`lift_light_layer`), not by a threshold: binarising those pages
+  (Otsu) was tried and read worse, the recogniser wants the grey edges.
 """
 
 from __future__ import annotations
@@ -112,44 +115,6 @@ def needs_flattening(background: np.ndarray) -> bool:
     sample = background[::8, ::8]
     lo, hi = np.percentile(sample, [2, 98])
     return bool(lo < FLAT_PAPER or hi - lo > FLAT_SPREAD)
-
-
-#: Binarisation threshold bounds for a flattened scan (grey levels, paper = 255): Otsu's
-#: split between ink and paper, kept below the lightest watermark a flattened page
-#: shows (~195: 仅供内部审核 printed at 20–25% grey) and above the grey of blurred thin
-#: strokes (、 and the 示 of 标 at 150 dpi come out at 120–150).
-BINARY_MIN, BINARY_MAX = 110, 150
-#: A binarised stroke must hold a pixel this much darker (grey levels) than the threshold.
-CORE_MARGIN = 40
-#: Window (inches) of the adaptive threshold used when flattening left the background uneven.
-ADAPTIVE_WINDOW_INCH = 0.25
-#: ... and how far below the local mean (grey levels) a pixel must be to be ink.
-ADAPTIVE_OFFSET = 25
-
-
-def binarise(grey: np.ndarray, dpi: int) -> tuple[np.ndarray, str]:
-    """Black-and-white copy of a flattened scan and the method used ("otsu" or "adaptive").
-
-    The recogniser reads crisp 1-bit glyphs best (the OCR path was tuned on a 1-bit scan and reads it at
-    108/110 indicators; anti-aliased JPEG strokes, thresholded only above the watermark, read 标 as 林). One
-    global threshold is right when the paper is even; where flattening could not even it out (a fold, a
-    shadow sharper than the background kernel), a local (adaptive Gaussian) threshold is used instead.
-    """
-    if needs_flattening(estimate_background(grey, dpi)):
-        window = max(3, int(ADAPTIVE_WINDOW_INCH * dpi) | 1)
-        out = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, window,
-                                    ADAPTIVE_OFFSET)
-        return out, "adaptive"
-    otsu, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    t = int(min(BINARY_MAX, max(BINARY_MIN, otsu)))
-    # hysteresis: a stroke is kept whole when some of it is clearly ink; a light watermark glyph,
-    # whose darkest (noisy) pixels only just pass t, has no such core and goes
-    mask = (grey <= t).astype(np.uint8)
-    n, labels = cv2.connectedComponents(mask, connectivity=8)
-    keep = np.zeros(n, bool)
-    keep[np.unique(labels[grey <= t - CORE_MARGIN])] = True
-    keep[0] = False
-    return np.where(keep[labels], 0, 255).astype(np.uint8), "otsu"
 
 
 #: A flattened scan's ink: strokes hold pixels darker than this (grey levels, paper = 255);

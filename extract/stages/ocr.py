@@ -7,7 +7,10 @@ image, so the grid, table and form stages read scans exactly as text pages.
 The flow (each step a small function; image operations in
 :mod:`extract.ocr.image`):
 
-1. render at ``dpi`` (200 by default) in colour, whiten seal/stamp colours, grey;
+1. render at ``dpi`` (200 by default) in colour, lift seal/stamp colours off (black
+   under them kept), grey; a page whose paper is not white and even (grey paper,
+   uneven lighting) has its background divided out and its light layer
+   (watermark, noise) lifted, keeping the grey edges of strokes;
 2. orient: quarter turn when the text runs vertically; deskew small angles;
    a page that reads badly is read again upside down and the better kept;
 3. find ruling lines by morphology and, from them, the grids (the grid stage's
