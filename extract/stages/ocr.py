@@ -95,8 +95,9 @@ class OcrTrace:
         """No light ink left to drop: a 1-bit page, or a flattened one whose light layer was lifted.
 
         Its crops are cut from the page as it is (no threshold, no ink mask: they would cut the
-        grey edges of thin strokes). Margins still differ: glyphs of a flattened grey page, drawn
-        smaller in a 2/3 margin, lose their thin marks (、《 on the skew_rot90 profile).
+        grey edges of thin strokes), with the 1-bit page's wide margins (:func:`_pad`): with a
+        quarter-height margin the flattened profiles read as well (prose 99.0–99.5% of characters
+        either way) at 0.32–0.37 pages per CPU second instead of 0.42–0.50.
         """
         return self.bilevel or self.flattened
 
@@ -414,7 +415,7 @@ def read_cells(grey: np.ndarray, grids: list, lines: list[im.Line], engine: OcrE
     ink = im.despeckle(im.ink_mask(clean), speck_area(options.dpi)) > 0
     boxes = cell_line_boxes(ink, grids, options.dpi)
     source = clean if trace.clean else np.where(ink, clean, 255).astype(np.uint8)
-    crops = [_pad(source[t:b, x0:x1], trace.bilevel) for x0, t, x1, b in boxes]
+    crops = [_pad(source[t:b, x0:x1], trace.clean) for x0, t, x1, b in boxes]
     trace.n_cell_crops = len(crops)
     results = engine.recognise_crops(crops) if crops else []
     scale = 72 / options.dpi
@@ -500,7 +501,7 @@ def read_outside(grey: np.ndarray, grids: list, engine: OcrEngine, options: OcrO
         found += [_word(t, c, (bx0 + x0, bt + y0, bx1 + x0, bb + y0), scale, det=True)
                   for (bx0, bt, bx1, bb), t, c in lines if t.strip()]
     if boxes:
-        results = engine.recognise_crops([_pad(text[t:b, x0:x1], trace.bilevel) for x0, t, x1, b in boxes])
+        results = engine.recognise_crops([_pad(text[t:b, x0:x1], trace.clean) for x0, t, x1, b in boxes])
         trace.n_line_crops += len(boxes)
         found += [_word(t, c, box, scale) for box, (t, c) in zip(boxes, results) if t.strip() and c >= MIN_CONF]
     return found
