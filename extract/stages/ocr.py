@@ -412,7 +412,7 @@ def read_cells(grey: np.ndarray, grids: list, lines: list[im.Line], engine: OcrE
         return []
     light = grey if trace.clean else im.whiten_light(grey, options.hard_threshold)
     clean = im.erase_rulings(light, lines)
-    ink = im.despeckle(im.ink_mask(clean), speck_area(options.dpi)) > 0
+    ink = im.despeckle(im.ink_mask(clean, ink_threshold(trace)), speck_area(options.dpi)) > 0
     boxes = cell_line_boxes(ink, grids, options.dpi)
     source = clean if trace.clean else np.where(ink, clean, 255).astype(np.uint8)
     crops = [_pad(source[t:b, x0:x1], trace.clean) for x0, t, x1, b in boxes]
@@ -420,6 +420,17 @@ def read_cells(grey: np.ndarray, grids: list, lines: list[im.Line], engine: OcrE
     results = engine.recognise_crops(crops) if crops else []
     scale = 72 / options.dpi
     return [_word(text, conf, box, scale) for box, (text, conf) in zip(boxes, results) if text.strip()]
+
+
+def ink_threshold(trace: OcrTrace) -> int:
+    """Grey level under which a pixel is ink when finding text lines.
+
+    On a flattened page everything left is ink (the light layer was lifted) and thin strokes are
+    lighter than on the scan, having been divided by a background below white: the lift's own core
+    level keeps a final 。 and the tail of 、 inside their line's box (at INK, the colour profile lost
+    the 。 ending most prose fields).
+    """
+    return im.SCAN_CORE if trace.flattened else im.INK
 
 
 def cell_line_boxes(ink: np.ndarray, grids: list, dpi: int) -> list[tuple[int, int, int, int]]:
@@ -489,7 +500,7 @@ def read_outside(grey: np.ndarray, grids: list, engine: OcrEngine, options: OcrO
         text[max(0, int(g.top * px) - 2):int(g.bottom * px) + 3, max(0, int(g.x0 * px) - 2):int(g.x1 * px) + 3] = 255
     found: list[Word] = []
     scale = 72 / options.dpi
-    mask = im.despeckle(im.ink_mask(text), speck_area(options.dpi))
+    mask = im.despeckle(im.ink_mask(text, ink_threshold(trace)), speck_area(options.dpi))
     boxes: list[tuple[int, int, int, int]] = []
     for x0, y0, x1, y1 in im.text_blocks(mask, options.dpi):
         split = im.split_lines(mask[y0:y1, x0:x1], options.dpi) if options.line_finder == "projection" else None
