@@ -29,6 +29,7 @@ bench: $(STAMP)
 samples: $(STAMP)
 	$(BIN)/python -m tools.make_samples samples/
 	$(BIN)/python -m tools.make_samples --styles samples-styles/
+	$(BIN)/python -m tools.make_samples --scans samples-scans/
 
 schemas: $(STAMP)
 	$(BIN)/extract schema --out schemas/

@@ -28,6 +28,8 @@ from bench import craft
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
 RESULTS = HERE / "results.md"
+#: The "OCR by scan profile" section (issue 13), written by hand from ``tools.make_samples.scan_score``.
+SCAN_PROFILES = HERE / "scan_profiles" / "section.md"
 
 
 @dataclass
@@ -351,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
                          if r["tool"] == "extract" and r["cpu_workers_s"]) + ").\n")
     if not args.no_ocr and ocr_available():
         text += ocr_engines_section()
+    if SCAN_PROFILES.is_file():  # measured apart (whole documents, ~20 min): kept, not re-run
+        text += "\n" + SCAN_PROFILES.read_text(encoding="utf-8")
     RESULTS.write_text(text, encoding="utf-8")
     print(text)
     return 0

@@ -7,7 +7,10 @@ image, so the grid, table and form stages read scans exactly as text pages.
 The flow (each step a small function; image operations in
 :mod:`extract.ocr.image`):
 
-1. render at ``dpi`` (200 by default) in colour, whiten seal/stamp colours, grey;
+1. render at ``dpi`` (200 by default) in colour, lift seal/stamp colours off (black
+   under them kept), grey; a page whose paper is not white and even (grey paper,
+   uneven lighting) has its background divided out and its light layer
+   (watermark, noise) lifted, keeping the grey edges of strokes;
 2. orient: quarter turn when the text runs vertically; deskew small angles;
    a page that reads badly is read again upside down and the better kept;
 3. find ruling lines by morphology and, from them, the grids (the grid stage's
@@ -69,7 +72,20 @@ class OcrTrace:
     #: The page was printed in black and white only (a 1-bit scan): it has no
     #: light watermark ink, and every grey pixel is a resampling edge.
     bilevel: bool = False
+    #: The background (grey paper, uneven lighting) was divided out (:func:`im.flatten`).
+    flattened: bool = False
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """No light ink left to drop: a 1-bit page, or a flattened one whose light layer was lifted.
+
+        Its crops are cut from the page as it is (no threshold, no ink mask: they would cut the
+        grey edges of thin strokes), with the 1-bit page's wide margins (:func:`_pad`): with a
+        quarter-height margin the flattened profiles read as well (prose 99.0–99.5% of characters
+        either way) at 0.32–0.37 pages per CPU second instead of 0.42–0.50.
+        """
+        return self.bilevel or self.flattened
 
 
 def needs_ocr(page: Page) -> bool:
@@ -275,9 +291,22 @@ def ocr_image(image: np.ndarray, page_no: int, engine: OcrEngine,
 
 
 def prepare_image(image: np.ndarray, options: OcrOptions, trace: OcrTrace) -> np.ndarray:
-    """Colour ink dropped, sideways text turned upright, small skew removed."""
+    """Colour ink dropped, background flattened, sideways text turned upright, small skew removed.
+
+    Each step is decided by measuring this page, never by where it came from:
+    a bilevel page has no background to flatten; a page whose paper is white
+    and even is left as it is (:func:`im.needs_flattening`).
+    """
     grey = im.drop_colour_ink(image)
     trace.bilevel = im.is_bilevel(grey)
+    if not trace.bilevel:
+        background = im.estimate_background(grey, options.dpi)
+        if im.needs_flattening(background):
+            grey = im.flatten(grey, background)
+            trace.flattened = True
+            # now clean paper: lift the light layer (watermark, noise) and read the page as the
+            # path reads a 1-bit scan (no further thresholds; crops keep their grey edges)
+            grey = im.lift_light_layer(grey, options.dpi)
     if options.orient and im.text_is_vertical(grey, options.dpi):
         grey = im.turn(grey, 1)
         trace.quarter_turns = 1
@@ -298,7 +327,9 @@ def read_upright(grey: np.ndarray, page_no: int, engine: OcrEngine, options: Ocr
     page = _read_prepared(grey, page_no, engine, options, trace)
     if not options.orient or not page.words or mean_conf(page.words) >= RETRY_CONF:
         return page
-    flipped_trace = OcrTrace()
+    # the page's measurements travel with it: a fresh trace read a flipped 1-bit or flattened page
+    # as a grey one (thresholded again, cut by the ink mask), losing 、 and 《 (skew_rot90 profile)
+    flipped_trace = OcrTrace(bilevel=trace.bilevel, flattened=trace.flattened)
     flipped = _read_prepared(im.turn(grey, 2), page_no, engine, options, flipped_trace)
     if mean_conf(flipped.words) > mean_conf(page.words) + 0.1:
         trace.quarter_turns += 2
@@ -356,16 +387,27 @@ def read_cells(grey: np.ndarray, grids: list, lines: list[im.Line], engine: OcrE
     if not grids:
         return []
     threshold = im.HARD_THRESHOLD if options.hard_threshold is None else options.hard_threshold
-    light = grey if trace.bilevel else im.whiten_light(grey, threshold)
+    light = grey if trace.clean else im.whiten_light(grey, threshold)
     clean = im.erase_rulings(light, lines)
-    ink = im.despeckle(im.ink_mask(clean), speck_area(options.dpi)) > 0
+    ink = im.despeckle(im.ink_mask(clean, ink_threshold(trace)), speck_area(options.dpi)) > 0
     boxes = cell_line_boxes(ink, grids, options.dpi)
-    source = clean if trace.bilevel else np.where(ink, clean, 255).astype(np.uint8)
-    crops = [_pad(source[t:b, x0:x1], trace.bilevel) for x0, t, x1, b in boxes]
+    source = clean if trace.clean else np.where(ink, clean, 255).astype(np.uint8)
+    crops = [_pad(source[t:b, x0:x1], trace.clean) for x0, t, x1, b in boxes]
     trace.n_cell_crops = len(crops)
     results = engine.recognise_crops(crops) if crops else []
     scale = 72 / options.dpi
     return [_word(text, conf, box, scale) for box, (text, conf) in zip(boxes, results) if text.strip()]
+
+
+def ink_threshold(trace: OcrTrace) -> int:
+    """Grey level under which a pixel is ink when finding text lines.
+
+    On a flattened page everything left is ink (the light layer was lifted) and thin strokes are
+    lighter than on the scan, having been divided by a background below white: the lift's own core
+    level keeps a final 。 and the tail of 、 inside their line's box (at INK, the colour profile lost
+    the 。 ending most prose fields).
+    """
+    return im.SCAN_CORE if trace.flattened else im.INK
 
 
 def cell_line_boxes(ink: np.ndarray, grids: list, dpi: int) -> list[tuple[int, int, int, int]]:
@@ -423,13 +465,13 @@ def read_outside(grey: np.ndarray, grids: list, engine: OcrEngine, options: OcrO
     The watermark's light strokes are dropped first, except on a bilevel page,
     which has no light ink to drop (as in :func:`read_cells`).
     """
-    text = grey.copy() if trace.bilevel else im.drop_light_strokes(grey)
+    text = grey.copy() if trace.clean else im.drop_light_strokes(grey)
     px = options.dpi / 72
     for g in grids:
         text[max(0, int(g.top * px) - 2):int(g.bottom * px) + 3, max(0, int(g.x0 * px) - 2):int(g.x1 * px) + 3] = 255
     found: list[Word] = []
     scale = 72 / options.dpi
-    mask = im.despeckle(im.ink_mask(text), speck_area(options.dpi))
+    mask = im.despeckle(im.ink_mask(text, ink_threshold(trace)), speck_area(options.dpi))
     boxes: list[tuple[int, int, int, int]] = []
     for x0, y0, x1, y1 in im.text_blocks(mask, options.dpi):
         split = im.split_lines(mask[y0:y1, x0:x1], options.dpi) if options.line_finder == "projection" else None
@@ -441,7 +483,7 @@ def read_outside(grey: np.ndarray, grids: list, engine: OcrEngine, options: OcrO
         found += [_word(t, c, (bx0 + x0, bt + y0, bx1 + x0, bb + y0), scale, det=True)
                   for (bx0, bt, bx1, bb), t, c in lines if t.strip()]
     if boxes:
-        results = engine.recognise_crops([_pad(text[t:b, x0:x1], trace.bilevel) for x0, t, x1, b in boxes])
+        results = engine.recognise_crops([_pad(text[t:b, x0:x1], trace.clean) for x0, t, x1, b in boxes])
         trace.n_line_crops += len(boxes)
         found += [_word(t, c, box, scale) for box, (t, c) in zip(boxes, results) if t.strip() and c >= MIN_CONF]
     return found

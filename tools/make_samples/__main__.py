@@ -46,6 +46,98 @@ def mutation_spec(model: D.Model) -> dict:
                     "checks must fail at this cell"}
 
 
+def form_pages(model: D.Model, ctx: R.Ctx, copy: int = 2) -> list[int]:
+    """Pages of every form's copy ``copy`` (2: the garbled copies, scanned in the mixed documents)."""
+    return sorted({p for pair in model.forms for p in range(ctx.registry[D.form_key(pair[copy - 1])],
+                                                              ctx.last[D.form_key(pair[copy - 1])] + 1)})
+
+
+def seal_pages(model: D.Model, ctx: R.Ctx) -> set[int]:
+    """Pages a clerk stamps: every page holding a budget table or a form."""
+    from .truth import build_truth
+
+    truth = build_truth(model, ctx, path="x.pdf", pages=999)
+    out = {p for t in truth["budget_tables"] for p in range(t["page_first"], t["page_last"] + 1)}
+    return out | set(form_pages(model, ctx, 1)) | set(form_pages(model, ctx, 2))
+
+
+def scan_documents(only=None):
+    """Yield (file name, pdf bytes, truth) for every scan-profile document (issue 13)."""
+    from . import profiles as P
+    from . import scan
+
+    model = D.load_model()
+    ctx = R.Ctx()
+    pdf = R.build_pdf(D.full_story(model), ctx)
+    npg = n_pages(pdf)
+    seals = seal_pages(model, ctx)
+    for prof in P.profiles(npg):
+        name = f"scan_{prof.name}.pdf"
+        if not only or prof.name in only or name[:-4] in only:
+            if prof.legacy:  # the committed sample's bytes (yq2025_scanned.pdf)
+                doc = scan.scan_all(pdf, seed=prof.seed, mode="g4")
+            else:
+                doc = P.build(pdf, prof, list(range(1, npg + 1)), seals)
+            yield name, doc, build_truth(model, ctx, path=name, pages=npg, ocr_pages=range(1, npg + 1),
+                                         extra={"scan_profile": prof.name})
+        if prof.name in P.MIXED:
+            name = f"scan_mixed_{prof.name}.pdf"
+            if not only or name[:-4] in only or f"mixed_{prof.name}" in only:
+                pages = form_pages(model, ctx)
+                doc = P.build(pdf, prof, pages, seals)
+                yield name, doc, build_truth(model, ctx, path=name, pages=npg, ocr_pages=pages,
+                                             extra={"scan_profile": prof.name, "mixed": True})
+
+
+def _page_range(spec: str) -> set[int]:
+    a, _, b = spec.partition("-")
+    return set(range(int(a), int(b or a) + 1))
+
+
+def truth_on_pages(truth: dict, pages: list[int]) -> dict:
+    """The part of ``truth`` printed wholly on ``pages``: tables, their lines, forms (copy 1) and indicators.
+
+    For the few-page documents of the tests (:func:`scan_few_pages`); page numbers stay the full document's.
+    """
+    keep = set(pages)
+    tables = [t for t in truth["budget_tables"] if set(range(t["page_first"], t["page_last"] + 1)) <= keep]
+    keys = {t["table_key"] for t in tables}
+    projects = [p for p in truth["projects"] if _page_range(str(p["pages"]).split(";")[0]) <= keep]
+    names = {p["project_name"] for p in projects}
+    doc = dict(truth["documents"][0], pages=len(pages))
+    return {"documents": [doc], "budget_tables": tables,
+            "budget_lines": [ln for ln in truth["budget_lines"] if ln["table_key"] in keys],
+            "projects": projects, "indicators": [i for i in truth["indicators"] if i["project_name"] in names]}
+
+
+#: The tests' few pages: two table pages (one stored with /Rotate in skew_rot90) and two single-page
+#: forms (copy 1; one turned each way in its pixels in skew_rot90).
+FEW_PAGES = [7, 12, 19, 24]
+
+
+def scan_few_pages(profile: str, pages: list[int] = FEW_PAGES) -> tuple[bytes, dict]:
+    """``pages`` of the seed document scanned in ``profile``, alone in one PDF, and their truth."""
+    from . import profiles as P
+    from . import scan
+
+    model = D.load_model()
+    ctx = R.Ctx()
+    pdf = R.build_pdf(D.full_story(model), ctx)
+    npg = n_pages(pdf)
+    prof = P.by_name(profile, npg)
+    if prof.legacy:
+        full = scan.scan_all(pdf, seed=prof.seed, mode="g4")
+    else:
+        full = P.build(pdf, prof, pages, seal_pages(model, ctx))
+    truth = build_truth(model, ctx, path=f"scan_{profile}.pdf", pages=npg, ocr_pages=range(1, npg + 1))
+    return P.subset(full, pages), truth_on_pages(truth, pages)
+
+
+def write_scans(out: Path, only=None):
+    for name, doc, truth in scan_documents(only):
+        write(out, name, doc, truth)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m tools.make_samples")
     ap.add_argument("out", nargs="?", default="samples")
@@ -56,9 +148,15 @@ def main(argv=None):
     ap.add_argument("--styles", action="store_true",
                     help="write the style corpus (the 13 tables in 36 styles, tools/make_samples/styles.py) to OUT "
                          "instead of the samples")
+    ap.add_argument("--scans", action="store_true",
+                    help="write the seed document scanned in every scan profile (tools/make_samples/profiles.py), "
+                         "fully and, for some profiles, mixed, to OUT/scan_<profile>.pdf instead of the samples")
     a = ap.parse_args(argv)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
+    if a.scans:
+        write_scans(out, only=a.only)
+        return
     if a.styles:
         from .styles import write_all
 
