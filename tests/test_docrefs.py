@@ -380,3 +380,20 @@ def test_a_lone_misread_near_a_reading_the_document_confirms_follows_that_readin
         ("司法部【2011】123号", "司发通〔2014〕123号", True)]
     assert [(c["key"], c["reason"]) for c in conflicts] == [
         ("司发通〔2014〕123号", "confirmed_elsewhere,issuer_cited_elsewhere")]
+
+
+def test_a_digit_lost_on_every_ocr_copy_does_not_outvote_the_text_layer():
+    """The scanned copy of a form read 晋财政法〔2013〕22号 on three pages (the 1 beside 】 lost each
+    time) where the text copy prints 122号: three OCR witnesses of a number one digit from a printed
+    文号 of the same issuer and year are snapped to it, raw kept; a fully scanned document (no text
+    layer) keeps trusting readings two places agree on."""
+    text = [("根据晋财政法〔2013〕122号", p, "text") for p in (17, 18, 19)]
+    ocr = [("根据晋财政法[2013]22号", p, "ocr") for p in (30, 31, 32)]
+    refs = _refs(*text, *ocr)
+    rows, _ = refs_to_rows("d", refs, reconcile(refs))
+    assert Counter(r["canonical"] for r in rows) == {"晋财政法〔2013〕122号": 6}
+    assert sorted((r["page"], r["raw"], r["corrected"]) for r in rows if r["source"] == "ocr") == [
+        (30, "晋财政法[2013]22号", True), (31, "晋财政法[2013]22号", True), (32, "晋财政法[2013]22号", True)]
+    scanned = _refs(*ocr)
+    rows, _ = refs_to_rows("d", scanned, reconcile(scanned))
+    assert Counter(r["canonical"] for r in rows) == {"晋财政法〔2013〕22号": 3}
