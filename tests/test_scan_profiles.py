@@ -76,3 +76,33 @@ def test_no_watermark_or_seal_text_in_the_outputs(scored):
     for table, got in rows.items():
         text = str(got)
         assert "内部审核" not in text and "预算专用章" not in text, (name, table)
+
+
+@pytest.fixture(scope="module", params=[f"mixed_{name}" for name in profiles.MIXED])
+def mixed_run(request, tmp_path_factory):
+    """A mixed profile document, whole (text pages, the copy-2 form pages scanned), run as a batch."""
+    import json
+
+    from extract.api import run_batch
+    from tools.make_samples.__main__ import scan_documents
+
+    (name, pdf, truth), = scan_documents(only=[request.param])
+    folder = tmp_path_factory.mktemp(request.param)
+    (folder / "in").mkdir()
+    (folder / "in" / name).write_bytes(pdf)
+    (folder / "truth.json").write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
+    run_batch(folder / "in", folder / "out")
+    return request.param, folder
+
+
+def test_mixed_documents_merge_copies_and_keep_the_canonical_doc_refs(mixed_run):
+    """Issue 13's done-when for mixed documents: 7 projects from 14 copies, doc_refs equal to the
+    truth's canonical set (no OCR variant left as a reference), every disputed field in conflicts."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from score_copies import score
+
+    name, folder = mixed_run
+    s = score(folder / "out", folder / "truth.json")
+    assert (s["projects"], s["copies"]) == (7, 14), name
+    assert s["canonical_multiset_equal"], (name, s["missing"], s["extra"])
+    assert s["expected_conflicts_found"] == s["expected_conflicts"] == 31, (name, s["expected_conflicts_missing"])
