@@ -133,8 +133,11 @@ def child(tool: str, jobs: int, list_file: Path, extra: list[str]) -> dict[str, 
     """Run one tool over the listed files in this process; report time, pages, peak RSS."""
     files = [Path(p) for p in list_file.read_text().splitlines() if p]
     t0 = time.perf_counter()
+    parts: dict[str, float] = {}
     if tool == "extract":
         pages = run_extract(files, jobs, extra)
+    elif tool == "report_parts":
+        pages = run_report_parts(files, parts)
     elif tool == "pdfplumber":
         pages = run_pdfplumber(files)
     elif tool == "camelot":
@@ -146,7 +149,43 @@ def child(tool: str, jobs: int, list_file: Path, extra: list[str]) -> dict[str, 
     return {"seconds": seconds, "pages": pages, "files": len(files),
             "cpu_self_s": me.ru_utime + me.ru_stime, "cpu_workers_s": kids.ru_utime + kids.ru_stime,
             "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+            "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, "parts": parts}
+
+
+def run_report_parts(files: list[Path], parts: dict[str, float]) -> int:
+    """The batch with its report in one process (``fail_fast``: no workers), the report's own parts timed
+    where they run: pictures drawn, pictures stored in the cache, index and pages written; ``parts`` gets
+    their CPU seconds and the whole run's. Both sides of the share come from the same run, so a machine
+    that slows down mid-run slows both (two runs compared against each other vary by ±10% here).
+    """
+    import extract.cache as cache_module
+    import extract.report as report_module
+    import extract.stages.pictures as pictures_module
+    from extract.api import BatchConfig, run_batch
+    from extract.options import Options
+
+    def timed(name: str, fn):
+        def wrapper(*args, **kwargs):
+            t0 = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                parts[name] = parts.get(name, 0.0) + time.process_time() - t0
+        return wrapper
+
+    pictures_module.draw_pictures = timed("draw", pictures_module.draw_pictures)
+    cache_module.ResultCache.store_pictures = timed("store", cache_module.ResultCache.store_pictures)
+    report_module.build_report = timed("pages", report_module.build_report)
+    with tempfile.TemporaryDirectory() as tmp:
+        links = Path(tmp) / "in"
+        links.mkdir()
+        for f in files:
+            (links / f.name).symlink_to(f)
+        t0 = time.process_time()
+        summary = run_batch(links, Path(tmp) / "out", Options(fail_fast=True),
+                            config=BatchConfig(jobs=1, use_cache=False, report=True, pictures=True))
+        parts["run"] = time.process_time() - t0
+    return summary.pages
 
 
 def run_extract(files: list[Path], jobs: int, extra: list[str]) -> int:
@@ -226,6 +265,7 @@ def suite(sizes: Sizes, skip_ocr: bool) -> list[dict]:
     born = corpus["born"]
     kangxi = kangxi_corpus(sizes.kangxi_copies)
     rows = [*report_pairs("extract born-digital --jobs 1", born),
+            measure("extract born-digital, one process, report parts timed", "report_parts", born),
             *kangxi_pairs(kangxi),
             measure("extract born-digital --jobs 2", "extract", born, 2),
             measure("pdfplumber extract_tables()", "pdfplumber", born[: sizes.plumber_docs]),
@@ -254,6 +294,13 @@ def report_share(rows: list[dict]) -> list[str]:
     """What the QA report costs a run (pictures drawn by the workers + the index and pages written by
     the parent): CPU seconds of the run with it against the same run without it."""
     out = []
+    for r in (r for r in rows if r["tool"] == "report_parts"):
+        p = r["parts"]
+        own = p.get("draw", 0.0) + p.get("store", 0.0) + p.get("pages", 0.0)
+        out.append(f"- born-digital, timed inside one run (no workers, each part timed where it runs): pictures "
+                   f"drawn {p.get('draw', 0.0):.2f} s, stored {p.get('store', 0.0):.2f} s, index and pages "
+                   f"{p.get('pages', 0.0):.2f} s of {p['run']:.1f} CPU s: the report is **{own / p['run']:.1%}** "
+                   "of the run.")
     for plain in (r for r in rows if r["label"].endswith(", no report")):
         full = next(r for r in rows if r["label"] == plain["label"].removesuffix(", no report"))
         cpu_full = full["cpu_self_s"] + full["cpu_workers_s"]
@@ -311,7 +358,7 @@ def render(rows: list[dict], sizes: Sizes, quick: bool, total: float) -> str:
         "| peak RSS per worker (MB) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in rows:
+    for r in (r for r in rows if r["tool"] != "report_parts"):
         worker = f"{r['rss_worker_mb']:.0f}" if r["tool"] == "extract" else "–"
         cpu = f"{r['cpu_self_s']:.1f} / {r['cpu_workers_s']:.1f}" if r["tool"] == "extract" else f"{r['cpu_self_s']:.1f}"
         lines.append(f"| {r['label']} | {r['files']} | {r['pages']} | {r['seconds']:.1f} | {r['pps']:.1f} | {cpu} | "
