@@ -13,14 +13,9 @@ import pytest
 
 from conftest import SAMPLES, frame_rows, load_truth
 from test_spine_samples import _lines
+from tools.make_samples.scan_score import INDICATOR_KEY, PROJECT_FIELDS
 
 pytestmark = [pytest.mark.slow, pytest.mark.ocr]
-
-PROJECT_FIELDS = ["project_name", "dept_code", "dept_name", "implementing_unit", "attribute", "period",
-                  "funds_total", "funds_annual", "overview", "basis", "necessity", "measures", "plan",
-                  "goal_period", "goal_annual", "filled_at"]
-INDICATOR_KEY = ["project_name", "scope", "level1", "level2", "level3", "value_raw"]
-
 
 def _run(name: str, tmp_path_factory):
     from extract.api import run_batch

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from extract.stages.write import records
+
 
 def _rows(out: Path, name: str) -> list[dict]:
-    df = pd.read_parquet(out / f"{name}.parquet")
-    return [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in df.astype(object).to_dict("records")]
+    return records(pd.read_parquet(out / f"{name}.parquet"))
 
 
 def score(out: Path, truth_path: Path) -> dict[str, object]:

@@ -295,9 +295,7 @@ def confirmed(refs: Sequence[Ref]) -> dict[str, Ref]:
 
 def _near_printed(key: tuple[str, int, int], printed: set[tuple[str, int, int]]) -> bool:
     """``key`` is not printed in a text layer, but one digit of its number from a 文号 that is."""
-    issuer, year, number = key
-    return key not in printed and any(
-        p[:2] == (issuer, year) and Levenshtein.distance(str(number), str(p[2])) == 1 for p in printed)
+    return key not in printed and any(p[:2] == key[:2] and edits(key, p) == 1 for p in printed)
 
 
 def snap_to_confirmed(refs: Sequence[Ref], untrust: bool = True) -> None:
