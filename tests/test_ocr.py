@@ -197,10 +197,13 @@ def test_rapidocr_reads_every_cell_of_a_drawn_scan(rapid) -> None:
 @pytest.mark.ocr
 def test_rapidocr_turns_upside_down_and_sideways_pages(rapid) -> None:
     drawn = draw_table_page(seed=2)
-    for turns in (2, 1):
+    for turns in (2, 1, 3):
         page, trace = ocr_image(np.ascontiguousarray(np.rot90(drawn.image, turns)), 1, rapid)
         assert (4 - trace.quarter_turns) % 4 == turns
         assert _cells(page) == drawn.cells
+        # upside down is found by reading the page again; a sideways page, either way round, is
+        # read once: sample lines read both ways chose its turn
+        assert trace.reads == (2 if turns == 2 else 1)
 
 
 @pytest.mark.ocr
@@ -419,3 +422,13 @@ def test_ocr_section_text_gets_its_title_marks_back_and_a_text_layer_does_not() 
         doc = Document(doc_id="d", path="d.pdf", source=Path("d.pdf"), pages=[page(1, method)])
         (row,) = [r for r in extract_sections(doc) if r["heading"].startswith("一")]
         assert row["text"] == want
+
+
+def test_a_page_without_sample_lines_leaves_its_turn_to_the_whole_read() -> None:
+    from extract.options import OcrOptions
+    from extract.stages.ocr import OcrTrace, reads_better_flipped
+
+    blank = np.full((600, 400), 255, np.uint8)
+    engine = NullEngine()
+    assert reads_better_flipped(blank, engine, OcrOptions(), OcrTrace()) is None
+    assert engine.calls == []  # nothing to read, nothing read
