@@ -351,14 +351,26 @@ def ink_bands(ink: np.ndarray, min_gap: int = 2, min_height: int = 4) -> list[tu
     return out
 
 
+#: Specks of at most this many pixels are left out when finding blocks and lines of text.
+TEXT_SPECK = 4
+
+
+def text_mask(grey: np.ndarray, threshold: int, speck: int) -> np.ndarray:
+    """The ink mask :func:`text_blocks` and :func:`split_lines` read: specks of at most
+    ``speck`` pixels (and never less than :data:`TEXT_SPECK`) removed, once for the page
+    (a component pass over a whole page costs ~10 ms; each block's own pass added more).
+    """
+    return despeckle(ink_mask(grey, threshold), max(speck, TEXT_SPECK))
+
+
 def text_blocks(mask: np.ndarray, dpi: int) -> list[tuple[int, int, int, int]]:
     """Boxes (x0, y0, x1, y1) of the blocks of text in an ink mask, padded.
 
     Detection time grows with the area it looks at, so only these boxes are
     given to the detector, not the whole page (most of a table page's area is
-    the table, already read cell by cell).
+    the table, already read cell by cell). ``mask`` comes despeckled (specks of
+    :data:`TEXT_SPECK` pixels or less removed: see :func:`text_mask`).
     """
-    mask = despeckle(mask, 4)
     kernel = np.ones((max(3, int(0.08 * dpi)), max(3, int(0.3 * dpi))), np.uint8)
     n, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(mask, kernel), connectivity=8)
     h, w = mask.shape[:2]
@@ -377,9 +389,11 @@ def split_lines(mask: np.ndarray, dpi: int) -> list[tuple[int, int, int, int]] |
     ~1 s a page at 1 thread). A line is cut where the gap between glyphs exceeds
     ~1.5 glyph heights (a right-aligned 单位：万元 next to a title). Returns None
     when a band is much taller than the others (lines touching, mixed sizes,
-    a figure), so the caller can fall back to the engine's detector.
+    a figure), so the caller can fall back to the engine's detector. Specks are
+    dropped again inside the block: a block's padded box cuts the edge of a
+    neighbouring block's glyphs into fragments that would read as "-" or "•".
     """
-    bands = ink_bands(despeckle(mask, 4) > 0, min_gap=1, min_height=max(4, dpi // 40))
+    bands = ink_bands(despeckle(mask, TEXT_SPECK) > 0, min_gap=1, min_height=max(4, dpi // 40))
     if not bands:
         return []
     heights = sorted(b - t for _, t, _, b in bands)

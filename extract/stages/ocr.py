@@ -258,6 +258,11 @@ def check_render_size(pdf_page: pdfium.PdfPage, dpi: int, page_no: int) -> None:
                                 f"over the {MAX_RENDER_SIDE_PX:,} px render cap, not OCR'd", page_no)
 
 
+#: Resolution (dpi) of the small render that tells a 1-bit scan from a grey one (~1-7 ms a
+#: page, against 10-30 ms for a second full render).
+PROBE_DPI = 50
+
+
 def render_page(pdf_page: pdfium.PdfPage, dpi: int = DEFAULT_DPI) -> np.ndarray:
     """The page as an RGB ``uint8`` array at ``dpi``, /Rotate applied.
 
@@ -266,10 +271,12 @@ def render_page(pdf_page: pdfium.PdfPage, dpi: int = DEFAULT_DPI) -> np.ndarray:
     angles of 《, the tail of 、) keep full ink instead of turning into light grey
     that the watermark threshold would whiten. Anything else is rendered smoothed:
     unsmoothed, a greyscale scan downsampled to ``dpi`` aliases. Measurements:
-    docs/design.md, "Why the rules are what they are".
+    docs/design.md, "Why the rules are what they are". Which it is, is measured on
+    an unsmoothed render at :data:`PROBE_DPI` (sampled, a 1-bit image stays black and
+    white at any scale; a grey one does not), so the page is rendered in full once.
     """
-    sharp = _render(pdf_page, dpi, smooth=False)
-    return sharp if im.is_bilevel(im.drop_colour_ink(sharp)) else _render(pdf_page, dpi, smooth=True)
+    probe = _render(pdf_page, min(dpi, PROBE_DPI), smooth=False)
+    return _render(pdf_page, dpi, smooth=not im.is_bilevel(im.drop_colour_ink(probe)))
 
 
 def _render(pdf_page: pdfium.PdfPage, dpi: int, smooth: bool) -> np.ndarray:
@@ -383,7 +390,7 @@ def sample_line_boxes(grey: np.ndarray, options: OcrOptions, trace: OcrTrace,
     """
     dpi = options.dpi
     clean = im.erase_rulings(grey, im.detect_rulings(grey, dpi))
-    mask = im.despeckle(im.ink_mask(clean, ink_threshold(trace)), speck_area(dpi))
+    mask = im.text_mask(clean, ink_threshold(trace), speck_area(dpi))
     min_height = max(4, dpi // 20)  # ~3.6 pt: a glyph, not a speck or a stroke's end
     boxes = []
     for x0, y0, x1, y1 in im.text_blocks(mask, dpi):
@@ -536,7 +543,7 @@ def read_outside(grey: np.ndarray, grids: list, engine: OcrEngine, options: OcrO
         text[max(0, int(g.top * px) - 2):int(g.bottom * px) + 3, max(0, int(g.x0 * px) - 2):int(g.x1 * px) + 3] = 255
     found: list[Word] = []
     scale = 72 / options.dpi
-    mask = im.despeckle(im.ink_mask(text, ink_threshold(trace)), speck_area(options.dpi))
+    mask = im.text_mask(text, ink_threshold(trace), speck_area(options.dpi))
     boxes: list[tuple[int, int, int, int]] = []
     for x0, y0, x1, y1 in im.text_blocks(mask, options.dpi):
         split = im.split_lines(mask[y0:y1, x0:x1], options.dpi) if options.line_finder == "projection" else None
