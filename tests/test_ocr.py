@@ -432,3 +432,17 @@ def test_a_page_without_sample_lines_leaves_its_turn_to_the_whole_read() -> None
     engine = NullEngine()
     assert reads_better_flipped(blank, engine, OcrOptions(), OcrTrace()) is None
     assert engine.calls == []  # nothing to read, nothing read
+
+
+def test_recognition_batches_keep_padding_small() -> None:
+    pytest.importorskip("rapidocr")
+    from extract.ocr.rapid import width_batches
+
+    # narrow cells batch six at a time; a wide prose line is not padded out to by a narrow one,
+    # nor a narrow one padded to the prose line's width
+    ratios = [2.0, 2.1, 2.05, 2.0, 2.2, 2.15, 2.1, 30.0, 2.0, 31.0, 60.0]
+    batches = width_batches(ratios, 6, 1.1)
+    assert sorted(j for b in batches for j in b) == list(range(len(ratios)))
+    assert all(len(b) <= 6 for b in batches)
+    assert all(max(ratios[j] for j in b) <= 1.1 * min(ratios[j] for j in b) for b in batches)
+    assert [len(b) for b in batches] == [6, 2, 2, 1]

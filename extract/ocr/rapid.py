@@ -43,6 +43,11 @@ DET_MAX_SIDE = 1100
 #: Crops recognised per ONNX call. Crops are sorted by width and padded to the
 #: widest in the batch, so small batches waste least (the best measured, docs/design.md).
 REC_BATCH = 6
+#: A batch takes the next crop (sorted by width) only while the widest stays within this
+#: factor of the narrowest: the model pays for every padded column (its cost is linear in
+#: the batch's width), and fixed batches of six padded ~10% of the columns it read. One
+#: wide crop alone costs no more per column than in a batch; narrow ones batch as before.
+REC_BATCH_SPREAD = 1.1
 #: Narrowest input width of the recogniser (height 48). rapidocr pads every crop
 #: to 320 px; a table cell ("0.00") is ~100 px, so 96 cuts recognition time ~40%.
 REC_MIN_WIDTH = 96
@@ -127,10 +132,26 @@ class RapidEngine:
         results: list[CropResult] = [("", 0.0)] * len(crops)
         if not idx:
             return results
-        out = self._rec(TextRecInput(img=[_bgr(squeeze(crops[i], self.squeeze)) for i in idx]))
-        for i, text, score in zip(idx, out.txts or (), out.scores):
-            results[i] = (str(text), float(score))
+        images = [_bgr(squeeze(crops[i], self.squeeze)) for i in idx]
+        ratios = [max(REC_MIN_WIDTH / 48, img.shape[1] / img.shape[0]) for img in images]
+        for batch in width_batches(ratios, REC_BATCH, REC_BATCH_SPREAD):
+            out = self._rec(TextRecInput(img=[images[j] for j in batch]))
+            for j, text, score in zip(batch, out.txts or (), out.scores):
+                results[idx[j]] = (str(text), float(score))
         return results
+
+
+def width_batches(ratios: Sequence[float], size: int, spread: float) -> list[list[int]]:
+    """Indices of ``ratios`` (crop width / height) in batches of at most ``size``, narrowest first,
+    each batch's widest at most ``spread`` times its narrowest (see :data:`REC_BATCH_SPREAD`).
+    """
+    batches: list[list[int]] = []
+    for j in sorted(range(len(ratios)), key=ratios.__getitem__):
+        if batches and len(batches[-1]) < size and ratios[j] <= spread * ratios[batches[-1][0]]:
+            batches[-1].append(j)
+        else:
+            batches.append([j])
+    return batches
 
 
 class _ArgmaxDecode:
