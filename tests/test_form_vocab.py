@@ -66,6 +66,16 @@ def test_names_are_real_and_without_glyph_spacing():
     assert fv.is_real_name("交通战备专项") and fv.is_real_name("1%人口抽样调查")
 
 
+def test_unit_names_and_terms_lose_ocr_spacing_and_stray_marks():
+    # read from the grey 200 dpi and the skewed scan profiles: a speck beside the cell read as 。,
+    # a space read between a word and its bracket
+    assert fv.clean_term("。阳泉市强制隔离戒毒所") == "阳泉市强制隔离戒毒所"
+    assert fv.clean_term("一次性项目 (1年结束)") == "一次性项目(1年结束)"
+    assert fv.clean_term("阳泉市司法局（本级）、") == "阳泉市司法局(本级)"  # NFKC, as every text field
+    assert fv.clean_term("经常性项目") == "经常性项目"
+    assert "implementing_unit" in fv.NAME_FIELDS and "overview" not in fv.NAME_FIELDS  # prose keeps its marks
+
+
 def test_unknown_labels_are_reported_not_values():
     assert fv.unknown_label("计划开工日期")
     assert not fv.unknown_label("产出指标") and not fv.unknown_label("9.00") and not fv.unknown_label("项目资金（万元）")

@@ -428,7 +428,7 @@ class CardState:
         elif name == "project_name":
             form.project_code, form.project_name = fv.split_project_code(text)
         elif getattr(form, name) is None:
-            setattr(form, name, text or None)
+            setattr(form, name, (fv.clean_term(text) if name in fv.NAME_FIELDS else text) or None)
 
     def _amount_below(self, label: Cell) -> Cell | None:
         """The amount printed under a funds label that heads a column (the next two rows)."""
@@ -598,7 +598,8 @@ class ListState:
                 continue
             form.raw[target] = text
             form.field_pages[target] = self.page_no
-            setattr(form, target, fv.parse_amount(text) if target.startswith("funds") else text)
+            setattr(form, target, fv.parse_amount(text) if target.startswith("funds")
+                    else fv.clean_term(text) if target in fv.NAME_FIELDS else text)
 
     _carry: dict[str, dict[str, str]] = {}
     #: rows the current project's name cell spans: merged name cells mean a new

@@ -324,6 +324,22 @@ def clean_name(name: str) -> str:
     return _SPACE_IN_NAME.sub("", norm(name))
 
 
+#: Fields that hold a name or a term (implementing unit, project attribute), not a sentence.
+NAME_FIELDS = ("implementing_unit", "attribute")
+#: Sentence marks that cannot begin or end a name: OCR reads a speck beside a cell's text as one.
+_NAME_EDGE_MARKS = "。，、；：,;:"
+
+
+def clean_term(text: str) -> str:
+    """A unit name or a term as printed, without glyph spacing or a stray mark at either end.
+
+    "一次性项目 (1年结束)" (an OCR space) → "一次性项目(1年结束)"; "。阳泉市强制隔离戒毒所"
+    (a speck read as 。) → "阳泉市强制隔离戒毒所". A full stop may end a sentence; no name ends
+    or begins with one.
+    """
+    return clean_name(text).strip(_NAME_EDGE_MARKS)
+
+
 _CODE_ONLY = re.compile(r"^[A-Za-z0-9\-_.—/#\s]+$")
 _YEAR_ONLY = re.compile(r"^\d{4}年度?$")
 
