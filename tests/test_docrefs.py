@@ -397,3 +397,19 @@ def test_a_digit_lost_on_every_ocr_copy_does_not_outvote_the_text_layer():
     scanned = _refs(*ocr)
     rows, _ = refs_to_rows("d", scanned, reconcile(scanned))
     assert Counter(r["canonical"] for r in rows) == {"晋财政法〔2013〕22号": 3}
+
+
+def test_digits_misread_on_every_ocr_copy_do_not_outvote_the_text_layer():
+    """The grey-uneven mixed profile: the scanned copy of a form prints the misdated 【2019】122号
+    (the text copies print 〔2013〕), and OCR reads it 〔2019〕22号 on two pages and 〔2019〕122号 on one.
+    Two digits from the printed 晋财政法〔2013〕122号, same issuer: snapped there, however often read;
+    an OCR issuer read alike twice still stands (test_two_confirmed_issuers_one_character_apart_are_both_kept).
+    """
+    text = [("根据晋财政法〔2013〕122号", p, "text") for p in (17, 18, 19)]
+    ocr = [("按照晋财政法【2019】22号", 27, "ocr"), ("按照晋财政法【2019】122号", 27, "ocr"),
+           ("按照晋财政法【2019】22号", 28, "ocr")]
+    refs = _refs(*text, *ocr)
+    rows, _ = refs_to_rows("d", refs, reconcile(refs))
+    assert Counter(r["canonical"] for r in rows) == {"晋财政法〔2013〕122号": 6}
+    assert sorted((r["page"], r["raw"]) for r in rows if r["corrected"]) == [
+        (27, "晋财政法【2019】122号"), (27, "晋财政法【2019】22号"), (28, "晋财政法【2019】22号")]

@@ -276,14 +276,16 @@ def confirmed(refs: Sequence[Ref]) -> dict[str, Ref]:
     """Canonical → a reference, for every 文号 printed on a text-layer page or read alike at
     :data:`MIN_WITNESSES` separate places (each citation is a separate place where it is printed).
 
-    OCR witnesses never outweigh a text layer on a digit: a reading whose number is one digit away
-    from a 文号 a text-layer page prints with the same issuer and year is not confirmed by being read
+    OCR witnesses never outweigh a text layer on a digit: a reading within :data:`MAX_SNAP_EDITS`
+    digits of a 文号 a text-layer page prints with the same issuer is not confirmed by being read
     alike again (the scanned copy of a form read 晋财政法〔2013〕22号 on three pages, the 1 beside 】
-    lost each time, where the text copy prints 122号); it is snapped to the printed one, its reading
-    kept. An issuer read alike twice stands (a scanned copy may print 晋财办 where the text copy
-    prints 晋司办: the two copies of a form do differ).
+    lost each time, where the text copy prints 122号; the grey mixed profile's scanned copy, which
+    prints the misdated 【2019】122号, read 〔2019〕22号 on two pages); it is snapped to the printed
+    one (and from there to where the vote put it), its reading kept. "Printed" is the text layer's
+    reading as well as its voted 文号. An issuer read alike twice stands (a scanned copy may print
+    晋财办 where the text copy prints 晋司办: the two copies of a form do differ).
     """
-    printed = {r.key for r in refs if r.source != "ocr"}
+    printed = {k for r in refs if r.source != "ocr" for k in (r.key, r.read)}
     seen: Counter = Counter()
     out: dict[str, Ref] = {}
     for r in refs:
@@ -294,8 +296,10 @@ def confirmed(refs: Sequence[Ref]) -> dict[str, Ref]:
 
 
 def _near_printed(key: tuple[str, int, int], printed: set[tuple[str, int, int]]) -> bool:
-    """``key`` is not printed in a text layer, but one digit of its number from a 文号 that is."""
-    return key not in printed and any(p[:2] == key[:2] and edits(key, p) == 1 for p in printed)
+    """``key`` is not printed in a text layer, but a 文号 of the same issuer that is lies within
+    :data:`MAX_SNAP_EDITS` digits of it (year and number).
+    """
+    return key not in printed and any(p[0] == key[0] and edits(key, p) <= MAX_SNAP_EDITS for p in printed)
 
 
 def snap_to_confirmed(refs: Sequence[Ref], untrust: bool = True) -> None:
