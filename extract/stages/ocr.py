@@ -330,9 +330,10 @@ def read_upright(grey: np.ndarray, page_no: int, engine: OcrEngine, options: Ocr
 
     A page turned a quarter (its text ran vertically) is upright or upside down, as likely as
     not: sample lines read both ways decide, for ~0.2 s instead of a second whole read (~2 s).
-    Any other page is upside down only rarely, so it is read as it is, and read again upside
-    down only when it reads badly (mean confidence under :data:`RETRY_CONF`); the better read
-    is kept. Works for any engine: confidence drops on inverted glyphs for all of them.
+    Any other page is upside down only rarely, so it is read as it is; when it reads badly (mean
+    confidence under :data:`RETRY_CONF`: a table of contents' dot leaders, a faint scan) its sample
+    lines are read both ways, and only a page they do not show to be upright is read again upside
+    down, the better read kept. Works for any engine: confidence drops on inverted glyphs for all of them.
     """
     if options.orient and trace.quarter_turns % 2:
         flip = reads_better_flipped(grey, engine, options, trace)
@@ -344,6 +345,8 @@ def read_upright(grey: np.ndarray, page_no: int, engine: OcrEngine, options: Ocr
     page = _read_prepared(grey, page_no, engine, options, trace)
     if not options.orient or not page.words or mean_conf(page.words) >= RETRY_CONF:
         return page
+    if reads_better_flipped(grey, engine, options, trace) is False:
+        return page  # it reads badly, but worse upside down: a table of contents, a faint scan
     # the page's measurements travel with it: a fresh trace read a flipped 1-bit or flattened page
     # as a grey one (thresholded again, cut by the ink mask), losing 、 and 《 (skew_rot90 profile)
     flipped_trace = OcrTrace(bilevel=trace.bilevel, flattened=trace.flattened, reads=trace.reads)
