@@ -48,6 +48,8 @@ REC_BATCH = 6
 #: the batch's width), and fixed batches of six padded ~10% of the columns it read. One
 #: wide crop alone costs no more per column than in a batch; narrow ones batch as before.
 REC_BATCH_SPREAD = 1.1
+#: Height (pixels) of the recogniser's input: every crop is scaled to it.
+REC_HEIGHT = 48
 #: Narrowest input width of the recogniser (height 48). rapidocr pads every crop
 #: to 320 px; a table cell ("0.00") is ~100 px, so 96 cuts recognition time ~40%.
 REC_MIN_WIDTH = 96
@@ -76,7 +78,7 @@ def pinned_params(threads: int = 1) -> dict[str, object]:
         "Rec.model_path": str(REC_MODEL),
         "Cls.model_path": str(CLS_MODEL),
         "Rec.rec_batch_num": REC_BATCH,
-        "Rec.rec_img_shape": [3, 48, REC_MIN_WIDTH],
+        "Rec.rec_img_shape": [3, REC_HEIGHT, REC_MIN_WIDTH],
         # the detector must not rescale: limit_type "min" would blow a text strip
         # up to 736 px high; this module does its own downscaling
         "Det.limit_type": "max",
@@ -133,7 +135,7 @@ class RapidEngine:
         if not idx:
             return results
         images = [_bgr(squeeze(crops[i], self.squeeze)) for i in idx]
-        ratios = [max(REC_MIN_WIDTH / 48, img.shape[1] / img.shape[0]) for img in images]
+        ratios = [max(REC_MIN_WIDTH / REC_HEIGHT, img.shape[1] / img.shape[0]) for img in images]
         for batch in width_batches(ratios, REC_BATCH, REC_BATCH_SPREAD):
             out = self._rec(TextRecInput(img=[images[j] for j in batch]))
             for j, text, score in zip(batch, out.txts or (), out.scores):

@@ -29,6 +29,7 @@ the page *as oriented* (a sideways scan becomes a landscape Page).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -377,8 +378,8 @@ def reads_better_flipped(grey: np.ndarray, engine: OcrEngine, options: OcrOption
     crops = [_pad(grey[t:b, x0:x1], trace.clean) for x0, t, x1, b in sample_line_boxes(grey, options, trace)]
     if not crops:
         return None
-    results = engine.recognise_crops(crops + [im.turn(c, 2) for c in crops])
-    as_is, flipped = _weighted_conf(results[:len(crops)]), _weighted_conf(results[len(crops):])
+    results = [(text.strip(), conf) for text, conf in engine.recognise_crops(crops + [im.turn(c, 2) for c in crops])]
+    as_is, flipped = weighted_conf(results[:len(crops)]), weighted_conf(results[len(crops):])
     if abs(flipped - as_is) <= 0.1:
         return None
     return flipped > as_is
@@ -393,30 +394,31 @@ def sample_line_boxes(grey: np.ndarray, options: OcrOptions, trace: OcrTrace,
     """
     dpi = options.dpi
     clean = im.erase_rulings(grey, im.detect_rulings(grey, dpi))
-    mask = im.text_mask(clean, ink_threshold(trace), speck_area(dpi))
+    mask = im.text_mask(clean, ink_threshold(trace), im.speck_px(dpi))
     min_height = max(4, dpi // 20)  # ~3.6 pt: a glyph, not a speck or a stroke's end
     boxes = []
-    for x0, y0, x1, y1 in im.text_blocks(mask, dpi):
-        for bx0, bt, bx1, bb in im.split_lines(mask[y0:y1, x0:x1], dpi) or []:
-            h, w = bb - bt, bx1 - bx0
-            if h >= min_height and SAMPLE_MIN_ASPECT * h <= w <= SAMPLE_MAX_ASPECT * h:
-                boxes.append((bx0 + x0, bt + y0, bx1 + x0, bb + y0))
+    for block in im.text_blocks(mask, dpi):
+        for x0, t, x1, b in block_lines(mask, block, dpi) or []:
+            if b - t >= min_height and SAMPLE_MIN_ASPECT * (b - t) <= x1 - x0 <= SAMPLE_MAX_ASPECT * (b - t):
+                boxes.append((x0, t, x1, b))
     if len(boxes) <= n:
         return boxes
     step = len(boxes) / n
     return [boxes[int(i * step)] for i in range(n)]
 
 
-def _weighted_conf(results: list[tuple[str, float]]) -> float:
-    """Mean confidence of crop readings, weighted by text length."""
-    total = sum(len(text.strip()) for text, _ in results)
-    return sum(len(text.strip()) * conf for text, conf in results) / total if total else 0.0
+def weighted_conf(readings: Iterable[tuple[str, float]]) -> float:
+    """Mean confidence of (text, confidence) readings weighted by text length (a long line counts
+    more than a dot).
+    """
+    pairs = [(len(text), conf) for text, conf in readings]
+    total = sum(n for n, _ in pairs)
+    return sum(n * conf for n, conf in pairs) / total if total else 0.0
 
 
 def mean_conf(words: list[Word]) -> float:
-    """Mean OCR confidence weighted by text length (a long line counts more than a dot)."""
-    total = sum(len(w.text) for w in words)
-    return sum(w.conf * len(w.text) for w in words) / total if total else 0.0
+    """:func:`weighted_conf` of a page's words."""
+    return weighted_conf((w.text, w.conf) for w in words)
 
 
 def _read_prepared(grey: np.ndarray, page_no: int, engine: OcrEngine, options: OcrOptions, trace: OcrTrace) -> Page:
@@ -464,7 +466,7 @@ def read_cells(grey: np.ndarray, grids: list, lines: list[im.Line], engine: OcrE
     threshold = im.HARD_THRESHOLD if options.hard_threshold is None else options.hard_threshold
     light = grey if trace.clean else im.whiten_light(grey, threshold)
     clean = im.erase_rulings(light, lines)
-    ink = im.despeckle(im.ink_mask(clean, ink_threshold(trace)), speck_area(options.dpi)) > 0
+    ink = im.despeckle(im.ink_mask(clean, ink_threshold(trace)), im.speck_px(options.dpi)) > 0
     boxes = cell_line_boxes(ink, grids, options.dpi)
     source = clean if trace.clean else np.where(ink, clean, 255).astype(np.uint8)
     crops = [_pad(source[t:b, x0:x1], trace.clean) for x0, t, x1, b in boxes]
@@ -505,11 +507,6 @@ def cell_line_boxes(ink: np.ndarray, grids: list, dpi: int) -> list[tuple[int, i
     return out
 
 
-def speck_area(dpi: int) -> int:
-    """Largest blob (pixels) that is scan noise, not a decimal point (~9 px at 200 dpi)."""
-    return max(2, round(4 * (dpi / 200) ** 2))
-
-
 #: A crop wider than this many times its height is a line of prose (see _pad).
 LONG_CROP = 8
 
@@ -546,13 +543,14 @@ def read_outside(grey: np.ndarray, grids: list, engine: OcrEngine, options: OcrO
         text[max(0, int(g.top * px) - 2):int(g.bottom * px) + 3, max(0, int(g.x0 * px) - 2):int(g.x1 * px) + 3] = 255
     found: list[Word] = []
     scale = 72 / options.dpi
-    mask = im.text_mask(text, ink_threshold(trace), speck_area(options.dpi))
+    mask = im.text_mask(text, ink_threshold(trace), im.speck_px(options.dpi))
     boxes: list[tuple[int, int, int, int]] = []
-    for x0, y0, x1, y1 in im.text_blocks(mask, options.dpi):
-        split = im.split_lines(mask[y0:y1, x0:x1], options.dpi) if options.line_finder == "projection" else None
+    for block in im.text_blocks(mask, options.dpi):
+        split = block_lines(mask, block, options.dpi) if options.line_finder == "projection" else None
         if split is not None:
-            boxes += [(bx0 + x0, bt + y0, bx1 + x0, bb + y0) for bx0, bt, bx1, bb in split]
+            boxes += split
             continue
+        x0, y0, x1, y1 = block
         lines = engine.recognise(text[y0:y1, x0:x1])
         trace.n_det_lines += len(lines)
         found += [_word(t, c, (bx0 + x0, bt + y0, bx1 + x0, bb + y0), scale, det=True)
@@ -562,6 +560,15 @@ def read_outside(grey: np.ndarray, grids: list, engine: OcrEngine, options: OcrO
         trace.n_line_crops += len(boxes)
         found += [_word(t, c, box, scale) for box, (t, c) in zip(boxes, results) if t.strip() and c >= MIN_CONF]
     return found
+
+
+def block_lines(mask: np.ndarray, block: tuple[int, int, int, int], dpi: int) -> list[tuple[int, int, int, int]] | None:
+    """The text-line boxes (page pixels) of one text block of ``mask``, by projection
+    (:func:`im.split_lines`); None when the projection is unsure.
+    """
+    x0, y0, x1, y1 = block
+    split = im.split_lines(mask[y0:y1, x0:x1], dpi)
+    return None if split is None else [(bx0 + x0, bt + y0, bx1 + x0, bb + y0) for bx0, bt, bx1, bb in split]
 
 
 def _word(text: str, conf: float, box: tuple[float, float, float, float], scale: float, det: bool = False) -> Word:
